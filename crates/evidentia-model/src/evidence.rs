@@ -1,0 +1,165 @@
+//! Evidence items: the description of a photo, video, document or testimony. The file itself
+//! lives in the content-addressed file store; the item names it by its SHA-256.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::date::PartialDate;
+use crate::incident::Location;
+use crate::record::{RecordBody, RecordIndex, RecordKind};
+use crate::validation::{FieldErrors, LONG_TEXT, SHORT_TEXT};
+use crate::vocab::{EVIDENCE_ACQUISITION, Vocabularies};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    Photo,
+    Video,
+    Audio,
+    Document,
+    Testimony,
+    WebCapture,
+    Other,
+}
+
+impl EvidenceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Photo => "photo",
+            Self::Video => "video",
+            Self::Audio => "audio",
+            Self::Document => "document",
+            Self::Testimony => "testimony",
+            Self::WebCapture => "web_capture",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// The stored file an item describes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileRef {
+    /// Lower-case hex SHA-256 of the exact bytes.
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+    /// The name the file had when it was received; data only, never a path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_name: Option<String>,
+}
+
+/// Admiralty (NATO STANAG 2511 style) grading: source reliability A–F, information credibility 1–6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reliability {
+    pub source: char,
+    pub information: u8,
+}
+
+/// An evidence item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub kind: EvidenceKind,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_location: Option<Location>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<PartialDate>,
+    /// A term of the `evidence_acquisition` vocabulary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquisition: Option<String>,
+    /// Who or where it came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<Reliability>,
+    #[serde(default)]
+    pub incident_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub person_ids: Vec<Uuid>,
+    /// A redacted copy points to its original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived_from: Option<Uuid>,
+    #[serde(default)]
+    pub published: bool,
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+impl RecordBody for Evidence {
+    const KIND: RecordKind = RecordKind::Evidence;
+
+    fn validate(&self, vocabularies: &Vocabularies, errors: &mut FieldErrors) {
+        errors.text("title", &self.title, SHORT_TEXT);
+        errors.text("description", &self.description, LONG_TEXT);
+        if let Some(f) = &self.file {
+            if !is_sha256_hex(&f.sha256) {
+                errors.add("file.sha256", "invalid", "must be 64 lower-case hexadecimal digits");
+            }
+            errors.required_text("file.media_type", &f.media_type, 255);
+            errors.optional_text("file.original_name", f.original_name.as_deref(), 1024);
+        }
+        if let Some(l) = &self.captured_location {
+            l.validate("captured_location", errors);
+        }
+        errors.optional_text("collected_by", self.collected_by.as_deref(), SHORT_TEXT);
+        errors.optional_text("source", self.source.as_deref(), LONG_TEXT);
+        if let Some(a) = &self.acquisition
+            && !vocabularies.contains(EVIDENCE_ACQUISITION, a)
+        {
+            errors.add("acquisition", "unknown_term", format!("{a:?} is not a term of {EVIDENCE_ACQUISITION}"));
+        }
+        if let Some(r) = self.reliability {
+            if !('A'..='F').contains(&r.source) {
+                errors.add("reliability.source", "out_of_range", "must be a letter from A to F");
+            }
+            if !(1..=6).contains(&r.information) {
+                errors.add("reliability.information", "out_of_range", "must be a number from 1 to 6");
+            }
+        }
+    }
+
+    fn index(&self) -> RecordIndex {
+        let mut links: Vec<(&'static str, Uuid)> = self.incident_ids.iter().map(|id| ("incident_id", *id)).collect();
+        links.extend(self.person_ids.iter().map(|id| ("person_id", *id)));
+        links.extend(self.derived_from.map(|id| ("derived_from", id)));
+        let mut terms = vec![format!("kind:{}", self.kind.as_str())];
+        if let Some(f) = &self.file {
+            terms.push(format!("sha256:{}", f.sha256));
+        }
+        let text = [
+            self.title.as_str(),
+            self.description.as_str(),
+            self.source.as_deref().unwrap_or_default(),
+            self.file.as_ref().and_then(|f| f.original_name.as_deref()).unwrap_or_default(),
+        ]
+        .join(" ");
+        RecordIndex {
+            status: Some(self.kind.as_str().to_owned()),
+            period: self.captured_at.map(|d| (d.first_key(), d.last_key())),
+            point: self.captured_location.as_ref().and_then(Location::point),
+            terms,
+            links,
+            text,
+            published: self.published,
+            label: if self.title.is_empty() {
+                self.file.as_ref().and_then(|f| f.original_name.clone()).unwrap_or_default()
+            } else {
+                self.title.clone()
+            },
+        }
+    }
+}
