@@ -36,3 +36,6 @@ pub fn validate<B: RecordBody>(
     }
     errors.into_result()
 }
+
+pub mod access;
+pub use access::Viewer;

@@ -1,1 +1,289 @@
+//! Storage behind one trait.
+//!
+//! Records are kept as JSON bodies beside the few columns lists filter on (status, period, point,
+//! terms, links, a normalised search text); every version is kept in a history table. Two
+//! backends implement [`Store`]: SQLite (the embedded default) and PostgreSQL. The backend is
+//! chosen once, at start-up, from the database URL ([`open`]).
+//!
+//! Search text is normalised here, in Rust, before it reaches either database, so that several
+//! server instances on one PostgreSQL — and the two backends — find the same records.
 
+mod codec;
+pub mod postgres;
+mod query;
+pub mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use evidentia_model::{Classification, Meta, RecordIndex, RecordKind, Role, Viewer, Vocabularies};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub use query::{search_words, MAX_SEARCH_WORDS};
+
+/// What can go wrong in a store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such record (or row) — distinct so the API can answer 404.
+    #[error("not found")]
+    NotFound,
+    /// The record changed since the version the caller read.
+    #[error("the record is at version {current}, not the version given")]
+    Conflict { current: i64 },
+    /// A unique value (an e-mail, a name) already exists.
+    #[error("{0} already exists")]
+    Duplicate(String),
+    /// The database URL or a stored value cannot be used.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed.
+    #[error("database: {0}")]
+    Backend(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A record as stored: its meta fields and its body as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    pub kind: RecordKind,
+    pub meta: Meta,
+    pub published: bool,
+    pub body: serde_json::Value,
+}
+
+/// A record to insert (version 1).
+#[derive(Debug, Clone)]
+pub struct NewRecord {
+    pub kind: RecordKind,
+    pub meta: Meta,
+    pub body: serde_json::Value,
+    pub index: RecordIndex,
+}
+
+/// A change to a record: the new body replaces the old one if the record is still at
+/// `expected_version`.
+#[derive(Debug, Clone)]
+pub struct RecordUpdate {
+    pub kind: RecordKind,
+    pub id: Uuid,
+    pub expected_version: i64,
+    pub classification: Classification,
+    pub body: serde_json::Value,
+    pub index: RecordIndex,
+    pub at: OffsetDateTime,
+    pub by: Uuid,
+}
+
+/// One kept version of a record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub version: i64,
+    pub classification: Classification,
+    pub organisation_id: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
+    pub changed_at: OffsetDateTime,
+    pub changed_by: Uuid,
+    pub body: serde_json::Value,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Newest first.
+    #[default]
+    CreatedDesc,
+    CreatedAsc,
+    /// Most recent event first.
+    OccurredDesc,
+    OccurredAsc,
+    /// Most recently changed first.
+    UpdatedDesc,
+}
+
+/// Where a page ends, so the next one starts after it. Opaque to API callers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub key: i64,
+    pub id: Uuid,
+}
+
+/// A bounding box in degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoundingBox {
+    pub min_lat: f64,
+    pub min_lon: f64,
+    pub max_lat: f64,
+    pub max_lon: f64,
+}
+
+/// Filters of a list. Everything present must hold.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// `None` searches every kind.
+    pub kind: Option<RecordKind>,
+    pub viewer: Viewer,
+    /// Any of these statuses.
+    pub statuses: Vec<String>,
+    /// All of these `field:code` terms.
+    pub terms: Vec<String>,
+    /// Records whose period overlaps this range of `YYYYMMDD` keys.
+    pub period: Option<(i32, i32)>,
+    pub bbox: Option<BoundingBox>,
+    /// Words to find, in any script.
+    pub text: Option<String>,
+    /// Records linked to all of these (field, id).
+    pub links: Vec<(String, Uuid)>,
+    pub organisation_id: Option<Uuid>,
+    pub classification: Option<Classification>,
+    pub published: Option<bool>,
+    pub sort: Sort,
+    pub limit: u32,
+    pub after: Option<Cursor>,
+}
+
+impl ListQuery {
+    /// Everything of one kind the viewer may see, newest first.
+    pub fn new(kind: Option<RecordKind>, viewer: Viewer) -> Self {
+        Self {
+            kind,
+            viewer,
+            statuses: Vec::new(),
+            terms: Vec::new(),
+            period: None,
+            bbox: None,
+            text: None,
+            links: Vec::new(),
+            organisation_id: None,
+            classification: None,
+            published: None,
+            sort: Sort::default(),
+            limit: 50,
+            after: None,
+        }
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub items: Vec<StoredRecord>,
+    pub next: Option<Cursor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    /// Normalised (NFKC, lower case).
+    pub email: String,
+    pub display_name: String,
+    /// PHC string; `None` for accounts that only use tokens.
+    pub password_hash: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Membership {
+    pub organisation_id: Uuid,
+    pub role: Role,
+}
+
+/// An API bearer token; only a hash of the secret is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    /// Hex SHA-256 of the secret.
+    pub secret_hash: String,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// The storage of a deployment.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Answers when the database can be used.
+    async fn ping(&self) -> Result<()>;
+
+    async fn create_organisation(&self, org: &Organisation) -> Result<()>;
+    async fn organisation_by_name(&self, name: &str) -> Result<Organisation>;
+    async fn organisations(&self) -> Result<Vec<Organisation>>;
+
+    async fn create_user(&self, user: &User, memberships: &[Membership]) -> Result<()>;
+    async fn user_by_email(&self, email: &str) -> Result<User>;
+    async fn user(&self, id: Uuid) -> Result<User>;
+    async fn memberships(&self, user_id: Uuid) -> Result<Vec<Membership>>;
+    async fn create_token(&self, token: &ApiToken) -> Result<()>;
+    /// The live token with this secret hash and its user; records the use.
+    async fn use_token(&self, secret_hash: &str, at: OffsetDateTime) -> Result<(ApiToken, User)>;
+
+    /// The deployment's vocabularies (seeded with the defaults at creation).
+    async fn vocabularies(&self) -> Result<Vocabularies>;
+    async fn put_vocabularies(&self, vocabularies: &Vocabularies) -> Result<()>;
+
+    /// Inserts records in one transaction: all or none.
+    async fn insert(&self, records: Vec<NewRecord>) -> Result<()>;
+    /// Replaces a record's body if it is at `expected_version`, keeping the old one as history.
+    async fn update(&self, update: RecordUpdate) -> Result<StoredRecord>;
+    async fn get(&self, kind: RecordKind, id: Uuid) -> Result<StoredRecord>;
+    /// A page of records the viewer may see.
+    async fn list(&self, query: &ListQuery) -> Result<Page>;
+    /// How many records the viewer may see match (ignores `limit`, `after` and `sort`).
+    async fn count(&self, query: &ListQuery) -> Result<u64>;
+    /// Every version, oldest first.
+    async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<HistoryEntry>>;
+}
+
+/// Opens the store a URL names: `sqlite://PATH` or `postgres://…`, creating or migrating its
+/// schema.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        Ok(Arc::new(sqlite::SqliteStore::open(std::path::Path::new(path)).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        postgres::PostgresStore::connect(url).await.map(|_| unreachable_store())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "unsupported database URL {:?}: expected sqlite://PATH or postgres://…",
+            redact_url(url)
+        )))
+    }
+}
+
+/// A database URL with any password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &creds[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(super::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact_url("sqlite:///tmp/x"), "sqlite:///tmp/x");
+    }
+}
+// TEMPORARY until the PostgreSQL backend lands.
+fn unreachable_store() -> Arc<dyn Store> { unimplemented!() }

@@ -1,0 +1,618 @@
+//! The embedded default: one SQLite database file in the data directory.
+//!
+//! WAL mode with `synchronous = FULL`, so an acknowledged write survives a power cut. Writes go
+//! through one connection (SQLite has one writer at a time anyway; queuing them here instead of
+//! in `busy_timeout` keeps latency predictable), reads through a small pool of connections that
+//! see the last committed state. All blocking calls run on Tokio's blocking threads.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use evidentia_model::{Meta, RecordKind, Vocabularies, vocab::Vocabulary};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, params};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::codec::{
+    check_new, parse_classification, parse_kind, parse_role, parse_time, parse_uuid, search_keys, time_key,
+    time_text,
+};
+use crate::query::{Dialect, Param, cursor_key, list_sql};
+use crate::{
+    ApiToken, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page, RecordUpdate, Result, Store,
+    StoreError, StoredRecord, User,
+};
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_records.sql"))];
+const READERS: usize = 4;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+            rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                StoreError::Duplicate(msg.unwrap_or_else(|| "a unique value".into()))
+            }
+            other => StoreError::Backend(other.to_string()),
+        }
+    }
+}
+
+/// The SQLite backend.
+pub struct SqliteStore {
+    writer: Arc<Mutex<Connection>>,
+    readers: Arc<Mutex<Vec<Connection>>>,
+    reader_slots: tokio::sync::Semaphore,
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -32000;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    )?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    for (version, sql) in MIGRATIONS {
+        if *version > current {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?, datetime('now'))",
+                [version],
+            )?;
+        }
+    }
+    let vocabularies: i64 = tx.query_row("SELECT COUNT(*) FROM vocabularies", [], |r| r.get(0))?;
+    if vocabularies == 0 {
+        put_vocabularies(&tx, &Vocabularies::defaults())?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn put_vocabularies(tx: &Transaction<'_>, vocabularies: &Vocabularies) -> Result<()> {
+    tx.execute("DELETE FROM vocabularies", [])?;
+    for v in vocabularies.iter() {
+        let body = serde_json::to_string(v).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        tx.execute("INSERT INTO vocabularies (name, body) VALUES (?, ?)", params![v.name, body])?;
+    }
+    Ok(())
+}
+
+fn to_value(p: &Param) -> Value {
+    match p {
+        Param::Text(s) => Value::Text(s.clone()),
+        Param::Int(i) => Value::Integer(*i),
+        Param::Real(f) => Value::Real(*f),
+        Param::Bool(b) => Value::Integer(i64::from(*b)),
+        Param::Uuid(u) => Value::Text(u.to_string()),
+    }
+}
+
+fn record_from_row(row: &Row<'_>) -> Result<StoredRecord> {
+    let text = |i: usize| -> Result<String> { Ok(row.get::<_, String>(i)?) };
+    let body_text = text(10)?;
+    Ok(StoredRecord {
+        kind: parse_kind(&text(1)?)?,
+        meta: Meta {
+            id: parse_uuid(&text(0)?)?,
+            organisation_id: parse_uuid(&text(2)?)?,
+            classification: parse_classification(&text(3)?)?,
+            version: row.get(4)?,
+            created_at: parse_time(&text(5)?)?,
+            created_by: parse_uuid(&text(6)?)?,
+            updated_at: parse_time(&text(7)?)?,
+            updated_by: parse_uuid(&text(8)?)?,
+        },
+        published: row.get::<_, i64>(9)? != 0,
+        body: serde_json::from_str(&body_text).map_err(|e| crate::codec::corrupt("body", "…", e))?,
+    })
+}
+
+fn user_from_row(row: &Row<'_>) -> Result<User> {
+    Ok(User {
+        id: parse_uuid(&row.get::<_, String>(0)?)?,
+        email: row.get(1)?,
+        display_name: row.get(2)?,
+        password_hash: row.get(3)?,
+        created_at: parse_time(&row.get::<_, String>(4)?)?,
+        disabled: row.get::<_, i64>(5)? != 0,
+    })
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.created_at, u.disabled";
+
+fn write_index(tx: &Transaction<'_>, rowid: i64, id: &str, rec_index: &evidentia_model::RecordIndex) -> Result<()> {
+    tx.prepare_cached("INSERT INTO records_fts (rowid, keys) VALUES (?, ?)")?
+        .execute(params![rowid, search_keys(rec_index)])?;
+    let mut term = tx.prepare_cached("INSERT OR IGNORE INTO record_terms (term, record_id) VALUES (?, ?)")?;
+    for t in &rec_index.terms {
+        term.execute(params![t, id])?;
+    }
+    let mut link =
+        tx.prepare_cached("INSERT OR IGNORE INTO record_links (target_id, field, record_id) VALUES (?, ?, ?)")?;
+    for (field, target) in &rec_index.links {
+        link.execute(params![target.to_string(), field, id])?;
+    }
+    Ok(())
+}
+
+fn clear_index(tx: &Transaction<'_>, rowid: i64, id: &str) -> Result<()> {
+    tx.prepare_cached("DELETE FROM records_fts WHERE rowid = ?")?.execute([rowid])?;
+    tx.prepare_cached("DELETE FROM record_terms WHERE record_id = ?")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM record_links WHERE record_id = ?")?.execute([id])?;
+    Ok(())
+}
+
+fn insert_record(tx: &Transaction<'_>, r: &NewRecord) -> Result<()> {
+    check_new(&r.meta)?;
+    let id = r.meta.id.to_string();
+    let body = serde_json::to_string(&r.body).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let (period_from, period_to) = r.index.period.unzip();
+    let (lat, lon) = r.index.point.unzip();
+    let changed = tx
+        .prepare_cached(
+            "INSERT INTO records (id, kind, organisation_id, classification, version, created_at, created_by,
+                 updated_at, updated_by, updated_key, body, label, status, published, period_from, period_to, lat, lon)
+             VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )?
+        .execute(params![
+            id,
+            r.kind.as_str(),
+            r.meta.organisation_id.to_string(),
+            r.meta.classification.as_str(),
+            time_text(r.meta.created_at),
+            r.meta.created_by.to_string(),
+            time_text(r.meta.updated_at),
+            r.meta.updated_by.to_string(),
+            time_key(r.meta.updated_at),
+            body,
+            r.index.label,
+            r.index.status,
+            r.index.published,
+            period_from,
+            period_to,
+            lat,
+            lon,
+        ])?;
+    if changed != 1 {
+        return Err(StoreError::Backend("record not inserted".into()));
+    }
+    write_index(tx, tx.last_insert_rowid(), &id, &r.index)
+}
+
+fn update_record(tx: &Transaction<'_>, u: &RecordUpdate) -> Result<()> {
+    let id = u.id.to_string();
+    let current = tx
+        .query_row(
+            "SELECT rowid, version, classification, organisation_id, updated_at, updated_by, body
+             FROM records WHERE id = ? AND kind = ?",
+            params![id, u.kind.as_str()],
+            |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    let (rowid, version, classification, organisation_id, updated_at, updated_by, body) = current;
+    if version != u.expected_version {
+        return Err(StoreError::Conflict { current: version });
+    }
+    tx.execute(
+        "INSERT INTO record_history (record_id, version, classification, organisation_id, changed_at, changed_by, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        params![id, version, classification, organisation_id, updated_at, updated_by, body],
+    )?;
+    let new_body = serde_json::to_string(&u.body).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let (period_from, period_to) = u.index.period.unzip();
+    let (lat, lon) = u.index.point.unzip();
+    tx.execute(
+        "UPDATE records SET version = ?, classification = ?, updated_at = ?, updated_by = ?, updated_key = ?,
+             body = ?, label = ?, status = ?, published = ?, period_from = ?, period_to = ?, lat = ?, lon = ?
+         WHERE rowid = ?",
+        params![
+            version + 1,
+            u.classification.as_str(),
+            time_text(u.at),
+            u.by.to_string(),
+            time_key(u.at),
+            new_body,
+            u.index.label,
+            u.index.status,
+            u.index.published,
+            period_from,
+            period_to,
+            lat,
+            lon,
+            rowid,
+        ],
+    )?;
+    clear_index(tx, rowid, &id)?;
+    write_index(tx, rowid, &id, &u.index)
+}
+
+fn get_record(conn: &Connection, kind: RecordKind, id: Uuid) -> Result<StoredRecord> {
+    let sql = format!("SELECT {} FROM records r WHERE r.id = ? AND r.kind = ?", crate::query::RECORD_COLUMNS);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![id.to_string(), kind.as_str()])?;
+    match rows.next()? {
+        Some(row) => record_from_row(row),
+        None => Err(StoreError::NotFound),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let path = path.to_path_buf();
+        tokio::task::spawn_blocking(move || Self::open_blocking(&path))
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+
+    fn open_blocking(path: &Path) -> Result<Self> {
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        migrate(&mut writer)?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+            )?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            conn.execute_batch("PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;")?;
+            readers.push(conn);
+        }
+        Ok(Self {
+            writer: Arc::new(Mutex::new(writer)),
+            readers: Arc::new(Mutex::new(readers)),
+            reader_slots: tokio::sync::Semaphore::new(READERS),
+        })
+    }
+
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        let writer = Arc::clone(&self.writer);
+        tokio::task::spawn_blocking(move || {
+            let mut conn = writer.lock().map_err(|_| StoreError::Backend("writer lock poisoned".into()))?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+
+    async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let _slot = self.reader_slots.acquire().await.map_err(|e| StoreError::Backend(e.to_string()))?;
+        let readers = Arc::clone(&self.readers);
+        tokio::task::spawn_blocking(move || {
+            let conn = readers
+                .lock()
+                .map_err(|_| StoreError::Backend("reader pool poisoned".into()))?
+                .pop()
+                .ok_or_else(|| StoreError::Backend("no reader connection free".into()))?;
+            let out = f(&conn);
+            if let Ok(mut pool) = readers.lock() {
+                pool.push(conn);
+            }
+            out
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<()> {
+        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ())?)).await
+    }
+
+    async fn create_organisation(&self, org: &Organisation) -> Result<()> {
+        let org = org.clone();
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)",
+                params![org.id.to_string(), org.name, time_text(org.created_at)],
+            )
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Duplicate(_) => StoreError::Duplicate(format!("organisation {:?}", org.name)),
+                other => other,
+            })?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn organisation_by_name(&self, name: &str) -> Result<Organisation> {
+        let name = name.to_owned();
+        self.read(move |c| {
+            let (id, name, created) = c.query_row(
+                "SELECT id, name, created_at FROM organisations WHERE name = ?",
+                [name],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+            )?;
+            Ok(Organisation { id: parse_uuid(&id)?, name, created_at: parse_time(&created)? })
+        })
+        .await
+    }
+
+    async fn organisations(&self) -> Result<Vec<Organisation>> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT id, name, created_at FROM organisations ORDER BY name")?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(Organisation {
+                    id: parse_uuid(&r.get::<_, String>(0)?)?,
+                    name: r.get(1)?,
+                    created_at: parse_time(&r.get::<_, String>(2)?)?,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn create_user(&self, user: &User, memberships: &[Membership]) -> Result<()> {
+        let user = user.clone();
+        let memberships = memberships.to_vec();
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO users (id, email, display_name, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?, ?)",
+                params![
+                    user.id.to_string(),
+                    user.email,
+                    user.display_name,
+                    user.password_hash,
+                    time_text(user.created_at),
+                    user.disabled
+                ],
+            )
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Duplicate(_) => StoreError::Duplicate(format!("user {:?}", user.email)),
+                other => other,
+            })?;
+            for m in memberships {
+                tx.execute(
+                    "INSERT INTO memberships (user_id, organisation_id, role) VALUES (?, ?, ?)",
+                    params![user.id.to_string(), m.organisation_id.to_string(), m.role.as_str()],
+                )?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<User> {
+        let email = email.to_owned();
+        self.read(move |c| {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?");
+            let mut stmt = c.prepare_cached(&sql)?;
+            let mut rows = stmt.query([email])?;
+            rows.next()?.map(user_from_row).ok_or(StoreError::NotFound)?
+        })
+        .await
+    }
+
+    async fn user(&self, id: Uuid) -> Result<User> {
+        self.read(move |c| {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?");
+            let mut stmt = c.prepare_cached(&sql)?;
+            let mut rows = stmt.query([id.to_string()])?;
+            rows.next()?.map(user_from_row).ok_or(StoreError::NotFound)?
+        })
+        .await
+    }
+
+    async fn memberships(&self, user_id: Uuid) -> Result<Vec<Membership>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT organisation_id, role FROM memberships WHERE user_id = ? ORDER BY organisation_id",
+            )?;
+            let mut rows = stmt.query([user_id.to_string()])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(Membership {
+                    organisation_id: parse_uuid(&r.get::<_, String>(0)?)?,
+                    role: parse_role(&r.get::<_, String>(1)?)?,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn create_token(&self, token: &ApiToken) -> Result<()> {
+        let t = token.clone();
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO api_tokens (id, user_id, name, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                params![t.id.to_string(), t.user_id.to_string(), t.name, t.secret_hash, time_text(t.created_at)],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn use_token(&self, secret_hash: &str, at: OffsetDateTime) -> Result<(ApiToken, User)> {
+        let hash = secret_hash.to_owned();
+        self.write(move |tx| {
+            let sql = format!(
+                "SELECT t.id, t.name, t.created_at, t.revoked_at, {USER_COLUMNS}
+                 FROM api_tokens t JOIN users u ON u.id = t.user_id
+                 WHERE t.secret_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0"
+            );
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let mut rows = stmt.query([&hash])?;
+            let row = rows.next()?.ok_or(StoreError::NotFound)?;
+            let token_id: String = row.get(0)?;
+            let name: String = row.get(1)?;
+            let created: String = row.get(2)?;
+            let user = User {
+                id: parse_uuid(&row.get::<_, String>(4)?)?,
+                email: row.get(5)?,
+                display_name: row.get(6)?,
+                password_hash: row.get(7)?,
+                created_at: parse_time(&row.get::<_, String>(8)?)?,
+                disabled: row.get::<_, i64>(9)? != 0,
+            };
+            drop(rows);
+            drop(stmt);
+            tx.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", params![time_text(at), token_id])?;
+            Ok((
+                ApiToken {
+                    id: parse_uuid(&token_id)?,
+                    user_id: user.id,
+                    name,
+                    secret_hash: hash,
+                    created_at: parse_time(&created)?,
+                    last_used_at: Some(at),
+                    revoked_at: None,
+                },
+                user,
+            ))
+        })
+        .await
+    }
+
+    async fn vocabularies(&self) -> Result<Vocabularies> {
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT body FROM vocabularies ORDER BY name")?;
+            let mut rows = stmt.query([])?;
+            let mut list = Vec::new();
+            while let Some(r) = rows.next()? {
+                let body: String = r.get(0)?;
+                let v: Vocabulary =
+                    serde_json::from_str(&body).map_err(|e| crate::codec::corrupt("vocabulary", "…", e))?;
+                list.push(v);
+            }
+            Vocabularies::from_list(list).map_err(|e| StoreError::Backend(e.to_string()))
+        })
+        .await
+    }
+
+    async fn put_vocabularies(&self, vocabularies: &Vocabularies) -> Result<()> {
+        let v = vocabularies.clone();
+        self.write(move |tx| put_vocabularies(tx, &v)).await
+    }
+
+    async fn insert(&self, records: Vec<NewRecord>) -> Result<()> {
+        self.write(move |tx| {
+            for r in &records {
+                insert_record(tx, r)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn update(&self, update: RecordUpdate) -> Result<StoredRecord> {
+        let (kind, id) = (update.kind, update.id);
+        self.write(move |tx| {
+            update_record(tx, &update)?;
+            get_record(tx, kind, id)
+        })
+        .await
+    }
+
+    async fn get(&self, kind: RecordKind, id: Uuid) -> Result<StoredRecord> {
+        self.read(move |c| get_record(c, kind, id)).await
+    }
+
+    async fn list(&self, query: &ListQuery) -> Result<Page> {
+        let sql = list_sql(query, Dialect::Sqlite, false);
+        let (limit, sort) = (query.limit.clamp(1, 1000) as usize, query.sort);
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&sql.text)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(sql.params.iter().map(to_value)))?;
+            let mut items = Vec::new();
+            let mut next = None;
+            while let Some(row) = rows.next()? {
+                if items.len() == limit {
+                    next = items.last().map(|(r, key): &(StoredRecord, i64)| Cursor { key: *key, id: r.meta.id });
+                    break;
+                }
+                let rec = record_from_row(row)?;
+                let key = cursor_key(sort, row.get::<_, Option<i64>>(11)?, row.get::<_, i64>(12)?);
+                items.push((rec, key));
+            }
+            Ok(Page { items: items.into_iter().map(|(r, _)| r).collect(), next })
+        })
+        .await
+    }
+
+    async fn count(&self, query: &ListQuery) -> Result<u64> {
+        let sql = list_sql(query, Dialect::Sqlite, true);
+        self.read(move |c| {
+            let n: i64 = c.query_row(&sql.text, rusqlite::params_from_iter(sql.params.iter().map(to_value)), |r| {
+                r.get(0)
+            })?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+
+    async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<HistoryEntry>> {
+        self.read(move |c| {
+            let current = get_record(c, kind, id)?;
+            let mut stmt = c.prepare_cached(
+                "SELECT version, classification, organisation_id, changed_at, changed_by, body
+                 FROM record_history WHERE record_id = ? ORDER BY version",
+            )?;
+            let mut rows = stmt.query([id.to_string()])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(HistoryEntry {
+                    version: r.get(0)?,
+                    classification: parse_classification(&r.get::<_, String>(1)?)?,
+                    organisation_id: parse_uuid(&r.get::<_, String>(2)?)?,
+                    changed_at: parse_time(&r.get::<_, String>(3)?)?,
+                    changed_by: parse_uuid(&r.get::<_, String>(4)?)?,
+                    body: serde_json::from_str(&r.get::<_, String>(5)?)
+                        .map_err(|e| crate::codec::corrupt("history body", "…", e))?,
+                });
+            }
+            out.push(HistoryEntry {
+                version: current.meta.version,
+                classification: current.meta.classification,
+                organisation_id: current.meta.organisation_id,
+                changed_at: current.meta.updated_at,
+                changed_by: current.meta.updated_by,
+                body: current.body,
+            });
+            Ok(out)
+        })
+        .await
+    }
+}

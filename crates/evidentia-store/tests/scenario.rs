@@ -1,0 +1,433 @@
+//! One scenario, every backend: the store named by `EVIDENTIA_TEST_DATABASE_URL`
+//! (`postgres://…`), or a fresh SQLite file when it is unset. Each test works in its own
+//! organisation so tests can share one PostgreSQL database and run in parallel.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use evidentia_model::{
+    Classification, Clock, FixedClock, Incident, Involvement, Meta, Person, RecordBody, RecordKind, Role, Viewer,
+    Vocabularies,
+};
+use evidentia_store::{
+    ApiToken, BoundingBox, ListQuery, Membership, NewRecord, Organisation, RecordUpdate, Sort, Store, StoreError,
+    User,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+struct Fixture {
+    store: Arc<dyn Store>,
+    clock: FixedClock,
+    org: Uuid,
+    other_org: Uuid,
+    user: Uuid,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn fixture() -> Fixture {
+    let (store, dir) = match std::env::var("EVIDENTIA_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => (evidentia_store::open(&url).await.unwrap(), None),
+        _ => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("evidentia.db").display());
+            (evidentia_store::open(&url).await.unwrap(), Some(dir))
+        }
+    };
+    let clock = FixedClock::new(time::macros::datetime!(2024-03-01 12:00 UTC));
+    // Names and ids unique per test run so that tests can share one PostgreSQL database.
+    let salt = Uuid::new_v4();
+    let org = Organisation { id: Uuid::new_v4(), name: format!("Office {salt}"), created_at: clock.now() };
+    let other = Organisation { id: Uuid::new_v4(), name: format!("Monitor {salt}"), created_at: clock.now() };
+    store.create_organisation(&org).await.unwrap();
+    store.create_organisation(&other).await.unwrap();
+    let user = User {
+        id: Uuid::new_v4(),
+        email: format!("{salt}@example.org"),
+        display_name: "Test investigator".into(),
+        password_hash: None,
+        created_at: clock.now(),
+        disabled: false,
+    };
+    store.create_user(&user, &[Membership { organisation_id: org.id, role: Role::Investigator }]).await.unwrap();
+    Fixture { store, clock, org: org.id, other_org: other.id, user: user.id, _dir: dir }
+}
+
+impl Fixture {
+    fn meta(&self, org: Uuid, classification: Classification) -> Meta {
+        self.clock.advance(time::Duration::milliseconds(1));
+        Meta {
+            id: self.clock.new_id(),
+            organisation_id: org,
+            classification,
+            created_at: self.clock.now(),
+            created_by: self.user,
+            updated_at: self.clock.now(),
+            updated_by: self.user,
+            version: 1,
+        }
+    }
+
+    fn new_record<B: RecordBody>(&self, org: Uuid, classification: Classification, body: &B) -> NewRecord {
+        NewRecord {
+            kind: B::KIND,
+            meta: self.meta(org, classification),
+            body: serde_json::to_value(body).unwrap(),
+            index: body.index(),
+        }
+    }
+
+    fn staff(&self, role: Role) -> Viewer {
+        Viewer::Staff { user_id: self.user, memberships: vec![(self.org, role)] }
+    }
+
+    /// A query limited to this fixture's organisations.
+    fn query(&self, kind: RecordKind, viewer: Viewer) -> ListQuery {
+        ListQuery { organisation_id: Some(self.org), ..ListQuery::new(Some(kind), viewer) }
+    }
+}
+
+fn incident(title: &str, occurred: &str, place: &str, categories: &[&str]) -> Incident {
+    serde_json::from_value(json!({
+        "title": title,
+        "occurred": {"from": occurred},
+        "location": {"place_name": place, "lat": 47.1, "lon": -32.5, "country": "XQ"},
+        "categories": categories,
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn create_read_change_and_keep_history() {
+    let f = fixture().await;
+    let body = incident("Shelling of Tykhorichchia", "2014-07", "Тихоріччя", &["indiscriminate_attack"]);
+    let rec = f.new_record(f.org, Classification::Internal, &body);
+    let id = rec.meta.id;
+    f.store.insert(vec![rec]).await.unwrap();
+
+    let got = f.store.get(RecordKind::Incident, id).await.unwrap();
+    assert_eq!(got.meta.version, 1);
+    assert_eq!(serde_json::from_value::<Incident>(got.body.clone()).unwrap(), body);
+    assert!(matches!(f.store.get(RecordKind::Person, id).await, Err(StoreError::NotFound)));
+    assert!(matches!(f.store.get(RecordKind::Incident, Uuid::new_v4()).await, Err(StoreError::NotFound)));
+
+    let mut changed = body.clone();
+    changed.title = "Shelling of a street in Tykhorichchia".into();
+    f.clock.advance(time::Duration::minutes(5));
+    let update = |expected_version| RecordUpdate {
+        kind: RecordKind::Incident,
+        id,
+        expected_version,
+        classification: Classification::Restricted,
+        body: serde_json::to_value(&changed).unwrap(),
+        index: changed.index(),
+        at: f.clock.now(),
+        by: f.user,
+    };
+    let after = f.store.update(update(1)).await.unwrap();
+    assert_eq!(after.meta.version, 2);
+    assert_eq!(after.meta.classification, Classification::Restricted);
+    assert_eq!(after.meta.created_at, got.meta.created_at);
+    assert_eq!(after.meta.updated_at, f.clock.now());
+
+    // A stale version changes nothing.
+    match f.store.update(update(1)).await {
+        Err(StoreError::Conflict { current }) => assert_eq!(current, 2),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let missing = RecordUpdate { id: Uuid::new_v4(), ..update(1) };
+    assert!(matches!(f.store.update(missing).await, Err(StoreError::NotFound)));
+
+    let history = f.store.history(RecordKind::Incident, id).await.unwrap();
+    assert_eq!(history.iter().map(|h| h.version).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(history[0].body["title"], "Shelling of Tykhorichchia");
+    assert_eq!(history[0].classification, Classification::Internal);
+    assert_eq!(history[1].body["title"], "Shelling of a street in Tykhorichchia");
+}
+
+#[tokio::test]
+async fn a_failed_batch_stores_nothing() {
+    let f = fixture().await;
+    let a = f.new_record(f.org, Classification::Internal, &incident("A", "2015", "X", &[]));
+    let mut b = f.new_record(f.org, Classification::Internal, &incident("B", "2015", "X", &[]));
+    b.meta.id = a.meta.id; // duplicate key fails the whole transaction
+    assert!(f.store.insert(vec![a.clone(), b]).await.is_err());
+    assert!(matches!(f.store.get(RecordKind::Incident, a.meta.id).await, Err(StoreError::NotFound)));
+    let n = f.store.count(&f.query(RecordKind::Incident, Viewer::System)).await.unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn filters_find_what_they_should() {
+    let f = fixture().await;
+    let mut verified = incident("Attack on the clinic", "2014-07-17", "Oakridge", &["attack_on_medical_care", "killing"]);
+    verified.status = evidentia_model::incident::IncidentStatus::Verified;
+    let mut far = incident("Detention at the crossing", "2016", "Far", &["arbitrary_detention"]);
+    far.location.lat = Some(10.0);
+    far.location.lon = Some(10.0);
+    let spanning: Incident = serde_json::from_value(json!({
+        "title": "Displacement from the valley",
+        "occurred": {"from": "2014-06-30", "to": "2014-08"},
+        "categories": ["forced_displacement"],
+    }))
+    .unwrap();
+    let records: Vec<_> = [&verified, &far, &spanning]
+        .into_iter()
+        .map(|b| f.new_record(f.org, Classification::Internal, b))
+        .collect();
+    let ids: Vec<Uuid> = records.iter().map(|r| r.meta.id).collect();
+    f.store.insert(records).await.unwrap();
+
+    let find = |q: ListQuery| {
+        let store = Arc::clone(&f.store);
+        async move {
+            let mut titles: Vec<String> = store
+                .list(&q)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|r| r.body["title"].as_str().unwrap().to_owned())
+                .collect();
+            titles.sort();
+            titles
+        }
+    };
+    let base = f.query(RecordKind::Incident, Viewer::System);
+
+    let q = ListQuery { statuses: vec!["verified".into()], ..base.clone() };
+    assert_eq!(find(q).await, ["Attack on the clinic"]);
+
+    let q = ListQuery { terms: vec!["category:killing".into(), "category:attack_on_medical_care".into()], ..base.clone() };
+    assert_eq!(find(q).await, ["Attack on the clinic"]);
+    let q = ListQuery { terms: vec!["category:killing".into(), "category:pillage".into()], ..base.clone() };
+    assert!(find(q).await.is_empty());
+
+    // July 2014 overlaps the day in July and the span June–August, not 2016.
+    let q = ListQuery { period: Some((2014_07_01, 2014_07_31)), ..base.clone() };
+    assert_eq!(find(q).await, ["Attack on the clinic", "Displacement from the valley"]);
+    let q = ListQuery { period: Some((2014_08_31, 2015_01_01)), ..base.clone() };
+    assert_eq!(find(q).await, ["Displacement from the valley"]);
+    let q = ListQuery { period: Some((2016_12_31, 2016_12_31)), ..base.clone() };
+    assert_eq!(find(q).await, ["Detention at the crossing"]);
+
+    let bbox = BoundingBox { min_lat: 46.0, min_lon: -35.0, max_lat: 48.0, max_lon: -30.0 };
+    let q = ListQuery { bbox: Some(bbox), ..base.clone() };
+    assert_eq!(find(q).await, ["Attack on the clinic"]);
+    let across = BoundingBox { min_lat: 0.0, min_lon: 170.0, max_lat: 20.0, max_lon: 11.0 };
+    let q = ListQuery { bbox: Some(across), ..base.clone() };
+    assert_eq!(find(q).await, ["Detention at the crossing"]);
+
+    let q = ListQuery { text: Some("clinic".into()), ..base.clone() };
+    assert_eq!(find(q).await, ["Attack on the clinic"]);
+    let q = ListQuery { text: Some("  ".into()), ..base.clone() };
+    assert!(find(q).await.is_empty());
+
+    let q = ListQuery { sort: Sort::OccurredAsc, ..base.clone() };
+    let page = f.store.list(&q).await.unwrap();
+    let order: Vec<Uuid> = page.items.iter().map(|r| r.meta.id).collect();
+    assert_eq!(order, [ids[2], ids[0], ids[1]]);
+
+    let q = ListQuery { statuses: vec!["reported".into()], ..base.clone() };
+    assert_eq!(f.store.count(&q).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn text_search_crosses_scripts() {
+    let f = fixture().await;
+    let people = [
+        ("Олександр", "Коваленко", "Харків"),
+        ("Aleksandr", "Kovalenko", "Kharkiv"),
+        ("Марія", "Шевченко", "Тихоріччя"),
+    ];
+    let records: Vec<_> = people
+        .iter()
+        .map(|(g, fam, res)| {
+            let p = Person {
+                given_name: Some((*g).into()),
+                family_name: Some((*fam).into()),
+                residence: Some((*res).into()),
+                ..Person::default()
+            };
+            f.new_record(f.org, Classification::Internal, &p)
+        })
+        .collect();
+    f.store.insert(records).await.unwrap();
+    let count = |text: &str| {
+        let q = ListQuery { text: Some(text.into()), ..f.query(RecordKind::Person, Viewer::System) };
+        let store = Arc::clone(&f.store);
+        async move { store.count(&q).await.unwrap() }
+    };
+    assert_eq!(count("Kharkiv").await, 2);
+    assert_eq!(count("Харків").await, 2);
+    assert_eq!(count("Oleksandr").await, 2);
+    assert_eq!(count("Олександр Kovalenko").await, 2);
+    assert_eq!(count("Shevchenko").await, 1);
+    assert_eq!(count("Шевч").await, 1, "a word being typed matches by prefix");
+    assert_eq!(count("Petrenko").await, 0);
+}
+
+#[tokio::test]
+async fn lists_show_only_what_the_viewer_may_see() {
+    let f = fixture().await;
+    let mut public = incident("Public published", "2015", "X", &[]);
+    public.published = true;
+    let records = vec![
+        f.new_record(f.org, Classification::Public, &public),
+        f.new_record(f.org, Classification::Public, &incident("Public draft", "2015", "X", &[])),
+        f.new_record(f.org, Classification::Internal, &incident("Internal", "2015", "X", &[])),
+        f.new_record(f.org, Classification::Restricted, &incident("Restricted own", "2015", "X", &[])),
+        f.new_record(f.org, Classification::Confidential, &incident("Confidential own", "2015", "X", &[])),
+        f.new_record(f.other_org, Classification::Restricted, &incident("Restricted other", "2015", "X", &[])),
+        f.new_record(f.other_org, Classification::Confidential, &incident("Confidential other", "2015", "X", &[])),
+    ];
+    f.store.insert(records).await.unwrap();
+    let seen = |viewer: Viewer| {
+        let mut q = ListQuery::new(Some(RecordKind::Incident), viewer);
+        q.organisation_id = None;
+        q.text = None;
+        let store = Arc::clone(&f.store);
+        let orgs = [f.org, f.other_org];
+        async move {
+            let page = store.list(&ListQuery { limit: 1000, ..q.clone() }).await.unwrap();
+            let mut titles: Vec<String> = page
+                .items
+                .into_iter()
+                .filter(|r| orgs.contains(&r.meta.organisation_id))
+                .map(|r| r.body["title"].as_str().unwrap().to_owned())
+                .collect();
+            titles.sort();
+            titles
+        }
+    };
+    assert_eq!(seen(Viewer::Public).await, ["Public published"]);
+    assert_eq!(
+        seen(f.staff(Role::Viewer)).await,
+        ["Internal", "Public draft", "Public published", "Restricted own"]
+    );
+    assert_eq!(
+        seen(f.staff(Role::Investigator)).await,
+        ["Confidential own", "Internal", "Public draft", "Public published", "Restricted own"]
+    );
+    let stranger = Viewer::Staff { user_id: f.user, memberships: vec![(f.other_org, Role::Viewer)] };
+    assert_eq!(seen(stranger).await, ["Internal", "Public draft", "Public published", "Restricted other"]);
+    let nobody = Viewer::Staff { user_id: f.user, memberships: vec![] };
+    assert!(seen(nobody).await.is_empty());
+    assert_eq!(seen(Viewer::System).await.len(), 7);
+}
+
+#[tokio::test]
+async fn pages_follow_the_cursor_without_gaps_or_repeats() {
+    let f = fixture().await;
+    let records: Vec<_> = (0..25)
+        .map(|i| {
+            let day = format!("2015-03-{:02}", i % 5 + 1);
+            f.new_record(f.org, Classification::Internal, &incident(&format!("Incident {i}"), &day, "X", &[]))
+        })
+        .collect();
+    let mut expected: Vec<Uuid> = records.iter().map(|r| r.meta.id).collect();
+    f.store.insert(records).await.unwrap();
+    for sort in [Sort::CreatedDesc, Sort::CreatedAsc, Sort::OccurredDesc, Sort::OccurredAsc, Sort::UpdatedDesc] {
+        let mut q = ListQuery { sort, limit: 10, ..f.query(RecordKind::Incident, Viewer::System) };
+        let mut seen = Vec::new();
+        let mut pages = 0;
+        loop {
+            let page = f.store.list(&q).await.unwrap();
+            pages += 1;
+            seen.extend(page.items.iter().map(|r| r.meta.id));
+            match page.next {
+                Some(c) => q.after = Some(c),
+                None => break,
+            }
+        }
+        assert_eq!(pages, 3, "{sort:?}");
+        let mut sorted = seen.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 25, "{sort:?}: no gaps, no repeats");
+        expected.sort();
+        assert_eq!(sorted, expected);
+    }
+}
+
+#[tokio::test]
+async fn links_find_involvements() {
+    let f = fixture().await;
+    let inc = f.new_record(f.org, Classification::Internal, &incident("A", "2015", "X", &[]));
+    let person = Person { given_name: Some("Iryna".into()), ..Person::default() };
+    let p = f.new_record(f.org, Classification::Internal, &person);
+    let inv = Involvement {
+        person_id: p.meta.id,
+        incident_id: inc.meta.id,
+        role: evidentia_model::person::InvolvementRole::Witness,
+        notes: None,
+    };
+    let i = f.new_record(f.org, Classification::Internal, &inv);
+    let (inc_id, p_id, i_id) = (inc.meta.id, p.meta.id, i.meta.id);
+    f.store.insert(vec![inc, p, i]).await.unwrap();
+    let q = ListQuery {
+        links: vec![("incident_id".into(), inc_id)],
+        ..f.query(RecordKind::Involvement, Viewer::System)
+    };
+    let page = f.store.list(&q).await.unwrap();
+    assert_eq!(page.items.iter().map(|r| r.meta.id).collect::<Vec<_>>(), [i_id]);
+    let q = ListQuery { links: vec![("incident_id".into(), p_id)], ..q };
+    assert!(f.store.list(&q).await.unwrap().items.is_empty());
+}
+
+#[tokio::test]
+async fn users_tokens_and_vocabularies() {
+    let f = fixture().await;
+    let user = f.store.user(f.user).await.unwrap();
+    assert_eq!(f.store.user_by_email(&user.email).await.unwrap().id, f.user);
+    assert!(matches!(f.store.user_by_email("nobody@example.org").await, Err(StoreError::NotFound)));
+    assert!(matches!(f.store.create_user(&user, &[]).await, Err(StoreError::Duplicate(_))));
+    assert_eq!(
+        f.store.memberships(f.user).await.unwrap(),
+        [Membership { organisation_id: f.org, role: Role::Investigator }]
+    );
+    let secret_hash = format!("{:064x}", Uuid::new_v4().as_u128());
+    let token = ApiToken {
+        id: Uuid::new_v4(),
+        user_id: f.user,
+        name: "scripts".into(),
+        secret_hash: secret_hash.clone(),
+        created_at: f.clock.now(),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    f.store.create_token(&token).await.unwrap();
+    let (used, who) = f.store.use_token(&secret_hash, f.clock.now()).await.unwrap();
+    assert_eq!((used.id, who.id), (token.id, f.user));
+    assert_eq!(used.last_used_at, Some(f.clock.now()));
+    assert!(matches!(f.store.use_token("0", f.clock.now()).await, Err(StoreError::NotFound)));
+
+    let vocabularies = f.store.vocabularies().await.unwrap();
+    assert!(vocabularies.contains("incident_category", "killing"));
+    assert_eq!(vocabularies, Vocabularies::defaults());
+
+    let orgs = f.store.organisations().await.unwrap();
+    assert!(orgs.iter().any(|o| o.id == f.org));
+    let dup = Organisation { id: Uuid::new_v4(), name: orgs[0].name.clone(), created_at: f.clock.now() };
+    assert!(matches!(f.store.create_organisation(&dup).await, Err(StoreError::Duplicate(_))));
+}
+
+#[tokio::test]
+async fn concurrent_writers_and_readers() {
+    let f = Arc::new(fixture().await);
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let f = Arc::clone(&f);
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                let rec = f.new_record(f.org, Classification::Internal, &incident(&format!("T{t} {i}"), "2015", "X", &[]));
+                f.store.insert(vec![rec]).await.unwrap();
+                f.store.count(&f.query(RecordKind::Incident, Viewer::System)).await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(f.store.count(&f.query(RecordKind::Incident, Viewer::System)).await.unwrap(), 80);
+}
