@@ -282,7 +282,7 @@ fn normalised_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 /// Whether `c` is part of a word. Combining marks count so that a stress
 /// accent does not split "Ива́н" in two.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && (c.is_alphanumeric() || is_combining_mark(c)))
 }
 
 /// Characters dropped wherever they occur: apostrophes, which are part of
@@ -467,7 +467,7 @@ fn transliterate_word(word: &[char], out: &mut String) {
         if out.len() >= MAX_KEY_LEN {
             break;
         }
-        if is_combining_mark(c) {
+        if !c.is_ascii() && is_combining_mark(c) {
             continue;
         }
         let c = match script {
@@ -653,7 +653,11 @@ fn skeleton_into(latin: &str, out: &mut String) {
             Unit::Consonants(classes) => {
                 for &class in classes {
                     // An initial `ch`/`c` may be `х` as well as `ч`/`ц`.
-                    let class = if at_start && class == b'c' { b'h' } else { class };
+                    let class = if at_start && class == b'c' {
+                        b'h'
+                    } else {
+                        class
+                    };
                     if last_class != Some(class) && out.len() < MAX_KEY_LEN {
                         out.push(char::from(class));
                     }

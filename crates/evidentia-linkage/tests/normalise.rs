@@ -106,7 +106,8 @@ fn ukrainian_zgh_is_not_read_as_zh() {
 
 #[test]
 fn ukrainian_apostrophe_is_dropped_not_split() {
-    for spelling in ["Мар'яна", "Марʼяна", "Мар’яна", "Марʹяна", "Мар`яна"] {
+    for spelling in ["Мар'яна", "Марʼяна", "Мар’яна", "Марʹяна", "Мар`яна"]
+    {
         assert_eq!(latins(spelling), ["mariana"], "{spelling:?}");
     }
     assert_eq!(latin("В'ячеслав"), "viacheslav");
@@ -226,7 +227,9 @@ fn compatibility_forms_fold() {
 #[test]
 fn invisible_characters_do_not_split_words() {
     let visible = word_keys("Харків");
-    for hidden in ['\u{AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{200E}'] {
+    for hidden in [
+        '\u{AD}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{200E}',
+    ] {
         let text = format!("Хар{hidden}ків");
         assert_eq!(word_keys(&text), visible, "{hidden:?}");
     }
@@ -237,7 +240,14 @@ fn invisible_characters_do_not_split_words() {
 
 #[test]
 fn skeleton_kharkiv() {
-    assert_same_skeleton(&["Kharkiv", "Харків", "Harkiv", "Charkiv", "Charkiw", "Charków"]);
+    assert_same_skeleton(&[
+        "Kharkiv",
+        "Харків",
+        "Harkiv",
+        "Charkiv",
+        "Charkiw",
+        "Charków",
+    ]);
     // A different vowel structure, but the consonants agree.
     assert_same_skeleton(&["Kharkiv", "Харьков", "Kharkov"]);
 }
@@ -269,7 +279,13 @@ fn skeleton_hryhorii() {
 #[test]
 fn skeleton_yevhen() {
     assert_same_skeleton(&[
-        "Yevhen", "Євген", "Evgeniy", "Yevgeny", "Евгений", "Ievhen", "Jewgeni",
+        "Yevhen",
+        "Євген",
+        "Evgeniy",
+        "Yevgeny",
+        "Евгений",
+        "Ievhen",
+        "Jewgeni",
     ]);
 }
 
@@ -301,7 +317,9 @@ fn skeleton_tsvetkov() {
 
 #[test]
 fn skeleton_yulia() {
-    assert_same_skeleton(&["Yulia", "Юлія", "Julia", "Yuliya", "Iuliia", "Юлия", "Julija"]);
+    assert_same_skeleton(&[
+        "Yulia", "Юлія", "Julia", "Yuliya", "Iuliia", "Юлия", "Julija",
+    ]);
 }
 
 #[test]
@@ -313,7 +331,13 @@ fn skeleton_kovalenko() {
 fn skeleton_places() {
     assert_same_skeleton(&["Kyiv", "Київ", "Kiev", "Kyjiw", "Kijów"]);
     assert_same_skeleton(&["Zaporizhzhia", "Запоріжжя", "Zaporozhye", "Saporischschja"]);
-    assert_same_skeleton(&["Chernihiv", "Чернігів", "Tschernihiw", "Černihiv", "Czernihów"]);
+    assert_same_skeleton(&[
+        "Chernihiv",
+        "Чернігів",
+        "Tschernihiw",
+        "Černihiv",
+        "Czernihów",
+    ]);
     assert_same_skeleton(&["Kherson", "Херсон", "Cherson", "Herson"]);
     assert_same_skeleton(&["Odesa", "Одеса", "Odessa", "Одесса"]);
     assert_same_skeleton(&["Chasiv", "Часів", "Časiv", "Tschassiw"]);
@@ -389,17 +413,17 @@ fn punctuation_and_hyphens_split_words() {
 #[test]
 fn index_text_format() {
     assert_eq!(index_text("Харків"), "kharkiv _hrkv");
-    assert_eq!(
-        index_text("Шевченко Тарас"),
-        "shevchenko _svcnk taras _trs"
-    );
+    assert_eq!(index_text("Шевченко Тарас"), "shevchenko _svcnk taras _trs");
     assert_eq!(index_text(""), "");
     assert_eq!(index_text(" ,.-!? "), "");
 }
 
 #[test]
 fn to_latin_joins_words_with_single_spaces() {
-    assert_eq!(to_latin("Тарас  Григорович\nШевченко"), "taras hryhorovych shevchenko");
+    assert_eq!(
+        to_latin("Тарас  Григорович\nШевченко"),
+        "taras hryhorovych shevchenko"
+    );
     assert_eq!(to_latin(""), "");
     assert_eq!(to_latin("Kharkiv, Ukraine!"), "kharkiv ukraine");
 }

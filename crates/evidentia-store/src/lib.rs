@@ -254,7 +254,7 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         Ok(Arc::new(sqlite::SqliteStore::open(std::path::Path::new(path)).await?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        postgres::PostgresStore::connect(url).await.map(|_| unreachable_store())
+        Ok(Arc::new(postgres::PostgresStore::connect(url).await?))
     } else {
         Err(StoreError::Invalid(format!(
             "unsupported database URL {:?}: expected sqlite://PATH or postgres://…",
@@ -285,5 +285,3 @@ mod tests {
         assert_eq!(super::redact_url("sqlite:///tmp/x"), "sqlite:///tmp/x");
     }
 }
-// TEMPORARY until the PostgreSQL backend lands.
-fn unreachable_store() -> Arc<dyn Store> { unimplemented!() }

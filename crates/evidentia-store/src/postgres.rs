@@ -1,12 +1,956 @@
-//! PostgreSQL backend.
+//! PostgreSQL backend, for deployments that run several server instances on one database.
+//!
+//! It behaves exactly as the SQLite backend: the same tables (with native types: `UUID`,
+//! `TIMESTAMPTZ`, `JSONB`), the same list SQL from [`crate::query`], the same search keys (computed
+//! in Rust and stored as a `TSVECTOR` of whole lexemes, never parsed by a text-search
+//! configuration), the same errors. A pool of connections serves concurrent requests; every write
+//! is one transaction.
+//!
+//! Inserts are built for bulk loads: each table gets one statement per chunk of records, its
+//! columns sent as arrays and spread back into rows by `UNNEST`, so a batch of thousands of
+//! records costs a handful of round trips instead of one per row.
 
-use crate::{Result, StoreError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime};
+use evidentia_model::{Meta, RecordIndex, RecordKind, Vocabularies, vocab::Vocabulary};
+use time::OffsetDateTime;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::{FromSql, ToSql, Type};
+use tokio_postgres::{NoTls, Row};
+use uuid::Uuid;
+
+use crate::codec::{check_new, parse_classification, parse_kind, parse_role, search_keys, time_key};
+use crate::query::{Dialect, Param, RECORD_COLUMNS, cursor_key, list_sql};
+use crate::{
+    ApiToken, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page, RecordUpdate, Result, Store,
+    StoreError, StoredRecord, User, redact_url,
+};
+
+/// Forward-only; a deployment records in `schema_migrations` which ones it has run.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_records.sql"))];
+
+/// Held (for the length of one transaction) by the instance that migrates, so that several
+/// instances starting at once run each migration once. Any fixed number unique to Evidentia.
+const MIGRATION_LOCK: i64 = 0x4576_6964_656e_7469; // "Evidenti"
+
+const POOL_SIZE: usize = 16;
+
+/// Records per `INSERT … SELECT FROM UNNEST(…)` statement: large enough that a bulk load costs few
+/// round trips, small enough that one message stays a few megabytes whatever the batch size.
+const INSERT_CHUNK: usize = 1000;
+
+/// The search keys as a `TSVECTOR` of whole lexemes. `array_to_tsvector` refuses empty strings,
+/// which splitting an empty text gives; a record without text gets an empty vector.
+const SEARCH_VEC: &str = "array_to_tsvector(array_remove(string_to_array({}, ' '), ''))";
+
+fn search_vec(arg: &str) -> String {
+    SEARCH_VEC.replace("{}", arg)
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        match e.as_db_error() {
+            Some(db) if *db.code() == SqlState::UNIQUE_VIOLATION => StoreError::Duplicate(unique_message(db)),
+            _ => StoreError::Backend(e.to_string()),
+        }
+    }
+}
+
+impl From<PoolError> for StoreError {
+    fn from(e: PoolError) -> Self {
+        match e {
+            PoolError::Backend(e) => e.into(),
+            other => StoreError::Backend(format!("no database connection: {other}")),
+        }
+    }
+}
+
+/// The message SQLite gives for the same violation (`UNIQUE constraint failed: users.email`), so
+/// that callers and tests see one text whichever backend runs. The columns come from the
+/// violation's detail (`Key (email)=(…) already exists.`); the values in it are left out, as they
+/// may be personal data.
+fn unique_message(db: &tokio_postgres::error::DbError) -> String {
+    let columns =
+        db.detail().and_then(|d| d.strip_prefix("Key (")).and_then(|d| d.split_once(")=(").map(|(cols, _)| cols));
+    match (db.table(), columns) {
+        (Some(table), Some(cols)) => {
+            let cols = cols.split(", ").map(|c| format!("{table}.{c}")).collect::<Vec<_>>().join(", ");
+            format!("UNIQUE constraint failed: {cols}")
+        }
+        _ => format!("UNIQUE constraint failed: {}", db.constraint().unwrap_or("a unique value")),
+    }
+}
+
+/// Replaces the message of a unique violation, keeping every other error as it is.
+fn duplicate_as(e: tokio_postgres::Error, what: impl FnOnce() -> String) -> StoreError {
+    match StoreError::from(e) {
+        StoreError::Duplicate(_) => StoreError::Duplicate(what()),
+        other => other,
+    }
+}
+
+/// A column of a row; a value of an unexpected type is reported, never a panic.
+fn col<'a, T: FromSql<'a>>(row: &'a Row, i: usize) -> Result<T> {
+    row.try_get(i).map_err(|e| StoreError::Backend(format!("column {i} cannot be read: {e}")))
+}
+
+fn json_text(v: &impl serde::Serialize) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+/// The parameters of [`list_sql`], with their types stated: the text of a search is cast to
+/// `tsquery` in the SQL, which would otherwise make PostgreSQL expect a `tsquery` value.
+fn typed_params(params: &[Param]) -> Vec<(&(dyn ToSql + Sync), Type)> {
+    params
+        .iter()
+        .map(|p| -> (&(dyn ToSql + Sync), Type) {
+            match p {
+                Param::Text(s) => (s, Type::TEXT),
+                Param::Int(i) => (i, Type::INT8),
+                Param::Real(f) => (f, Type::FLOAT8),
+                Param::Bool(b) => (b, Type::BOOL),
+                Param::Uuid(u) => (u, Type::UUID),
+            }
+        })
+        .collect()
+}
+
+/// Decodes the first columns of a row, in [`RECORD_COLUMNS`] order.
+fn record_from_row(row: &Row) -> Result<StoredRecord> {
+    Ok(StoredRecord {
+        kind: parse_kind(col(row, 1)?)?,
+        meta: Meta {
+            id: col(row, 0)?,
+            organisation_id: col(row, 2)?,
+            classification: parse_classification(col(row, 3)?)?,
+            version: col(row, 4)?,
+            created_at: col(row, 5)?,
+            created_by: col(row, 6)?,
+            updated_at: col(row, 7)?,
+            updated_by: col(row, 8)?,
+        },
+        published: col(row, 9)?,
+        body: col(row, 10)?,
+    })
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.created_at, u.disabled";
+
+/// Decodes [`USER_COLUMNS`] starting at column `at`.
+fn user_from_row(row: &Row, at: usize) -> Result<User> {
+    Ok(User {
+        id: col(row, at)?,
+        email: col(row, at + 1)?,
+        display_name: col(row, at + 2)?,
+        password_hash: col(row, at + 3)?,
+        created_at: col(row, at + 4)?,
+        disabled: col(row, at + 5)?,
+    })
+}
+
+fn organisation_from_row(row: &Row) -> Result<Organisation> {
+    Ok(Organisation { id: col(row, 0)?, name: col(row, 1)?, created_at: col(row, 2)? })
+}
+
+async fn put_vocabularies(tx: &deadpool_postgres::Transaction<'_>, vocabularies: &Vocabularies) -> Result<()> {
+    tx.execute("DELETE FROM vocabularies", &[]).await?;
+    let insert = tx.prepare_cached("INSERT INTO vocabularies (name, body) VALUES ($1, $2)").await?;
+    for v in vocabularies.iter() {
+        tx.execute(&insert, &[&v.name, &json_text(v)?]).await?;
+    }
+    Ok(())
+}
+
+/// Writes the terms and links of records, given as (record id, index) pairs.
+async fn write_index(tx: &deadpool_postgres::Transaction<'_>, records: &[(Uuid, &RecordIndex)]) -> Result<()> {
+    let mut term_ids = Vec::new();
+    let mut terms = Vec::new();
+    let mut link_targets = Vec::new();
+    let mut link_fields = Vec::new();
+    let mut link_ids = Vec::new();
+    for (id, index) in records {
+        for t in &index.terms {
+            term_ids.push(*id);
+            terms.push(t.as_str());
+        }
+        for (field, target) in &index.links {
+            link_targets.push(*target);
+            link_fields.push(*field);
+            link_ids.push(*id);
+        }
+    }
+    if !terms.is_empty() {
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO record_terms (term, record_id)
+                 SELECT * FROM UNNEST($1::text[], $2::uuid[])
+                 ON CONFLICT DO NOTHING",
+            )
+            .await?;
+        tx.execute(&stmt, &[&terms, &term_ids]).await?;
+    }
+    if !link_ids.is_empty() {
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO record_links (target_id, field, record_id)
+                 SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::uuid[])
+                 ON CONFLICT DO NOTHING",
+            )
+            .await?;
+        tx.execute(&stmt, &[&link_targets, &link_fields, &link_ids]).await?;
+    }
+    Ok(())
+}
+
+/// Inserts one chunk of records, each table in one statement.
+async fn insert_chunk(tx: &deadpool_postgres::Transaction<'_>, records: &[NewRecord]) -> Result<()> {
+    let n = records.len();
+    let mut ids = Vec::with_capacity(n);
+    let mut kinds = Vec::with_capacity(n);
+    let mut orgs = Vec::with_capacity(n);
+    let mut classifications = Vec::with_capacity(n);
+    let mut created_at = Vec::with_capacity(n);
+    let mut created_by = Vec::with_capacity(n);
+    let mut updated_at = Vec::with_capacity(n);
+    let mut updated_by = Vec::with_capacity(n);
+    let mut updated_keys = Vec::with_capacity(n);
+    let mut bodies = Vec::with_capacity(n);
+    let mut labels = Vec::with_capacity(n);
+    let mut statuses = Vec::with_capacity(n);
+    let mut published = Vec::with_capacity(n);
+    let mut period_from = Vec::with_capacity(n);
+    let mut period_to = Vec::with_capacity(n);
+    let mut lats = Vec::with_capacity(n);
+    let mut lons = Vec::with_capacity(n);
+    let mut keys = Vec::with_capacity(n);
+    for r in records {
+        ids.push(r.meta.id);
+        kinds.push(r.kind.as_str());
+        orgs.push(r.meta.organisation_id);
+        classifications.push(r.meta.classification.as_str());
+        created_at.push(r.meta.created_at);
+        created_by.push(r.meta.created_by);
+        updated_at.push(r.meta.updated_at);
+        updated_by.push(r.meta.updated_by);
+        updated_keys.push(time_key(r.meta.updated_at));
+        bodies.push(&r.body);
+        labels.push(r.index.label.as_str());
+        statuses.push(r.index.status.as_deref());
+        published.push(r.index.published);
+        period_from.push(r.index.period.map(|p| p.0));
+        period_to.push(r.index.period.map(|p| p.1));
+        lats.push(r.index.point.map(|p| p.0));
+        lons.push(r.index.point.map(|p| p.1));
+        keys.push(search_keys(&r.index));
+    }
+    let sql = format!(
+        "INSERT INTO records (id, kind, organisation_id, classification, version, created_at, created_by,
+             updated_at, updated_by, updated_key, body, label, status, published, period_from, period_to, lat, lon,
+             search_vec)
+         SELECT id, kind, organisation_id, classification, 1, created_at, created_by,
+             updated_at, updated_by, updated_key, body, label, status, published, period_from, period_to, lat, lon,
+             {}
+         FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[], $6::uuid[],
+             $7::timestamptz[], $8::uuid[], $9::bigint[], $10::jsonb[], $11::text[], $12::text[], $13::boolean[],
+             $14::integer[], $15::integer[], $16::float8[], $17::float8[], $18::text[])
+           AS u(id, kind, organisation_id, classification, created_at, created_by,
+             updated_at, updated_by, updated_key, body, label, status, published, period_from, period_to, lat, lon,
+             keys)",
+        search_vec("u.keys")
+    );
+    let stmt = tx.prepare_cached(&sql).await?;
+    let inserted = tx
+        .execute(
+            &stmt,
+            &[
+                &ids,
+                &kinds,
+                &orgs,
+                &classifications,
+                &created_at,
+                &created_by,
+                &updated_at,
+                &updated_by,
+                &updated_keys,
+                &bodies,
+                &labels,
+                &statuses,
+                &published,
+                &period_from,
+                &period_to,
+                &lats,
+                &lons,
+                &keys,
+            ],
+        )
+        .await?;
+    if inserted != n as u64 {
+        return Err(StoreError::Backend(format!("{inserted} of {n} records inserted")));
+    }
+    let index = records.iter().map(|r| (r.meta.id, &r.index)).collect::<Vec<_>>();
+    write_index(tx, &index).await
+}
 
 /// The PostgreSQL backend.
-pub struct PostgresStore;
+pub struct PostgresStore {
+    pool: Pool,
+}
 
 impl PostgresStore {
-    pub async fn connect(_url: &str) -> Result<Self> {
-        Err(StoreError::Invalid("PostgreSQL backend not available".into()))
+    /// Connects to the database a `postgres://` URL names and brings its schema up to date.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let mut config: tokio_postgres::Config =
+            url.parse().map_err(|e| StoreError::Invalid(format!("database URL {:?}: {e}", redact_url(url))))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("evidentia");
+        }
+        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .create_timeout(Some(Duration::from_secs(15)))
+            .wait_timeout(Some(Duration::from_secs(30)))
+            .build()
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        let store = Self { pool };
+        store.migrate().await.map_err(|e| match e {
+            StoreError::Backend(msg) => StoreError::Backend(format!("{}: {msg}", redact_url(url))),
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Client> {
+        Ok(self.pool.get().await?)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version BIGINT PRIMARY KEY,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+             )",
+        )
+        .await?;
+        let current: i64 =
+            col(&tx.query_one("SELECT COALESCE(MAX(version), 0)::bigint FROM schema_migrations", &[]).await?, 0)?;
+        for (version, sql) in MIGRATIONS {
+            if *version > current {
+                tx.batch_execute(sql).await?;
+                tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[version]).await?;
+            }
+        }
+        let vocabularies: i64 = col(&tx.query_one("SELECT COUNT(*) FROM vocabularies", &[]).await?, 0)?;
+        if vocabularies == 0 {
+            put_vocabularies(&tx, &Vocabularies::defaults()).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> Result<()> {
+        Ok(self.client().await?.batch_execute("SELECT 1").await?)
+    }
+
+    async fn create_organisation(&self, org: &Organisation) -> Result<()> {
+        let client = self.client().await?;
+        let stmt =
+            client.prepare_cached("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)").await?;
+        client
+            .execute(&stmt, &[&org.id, &org.name, &org.created_at])
+            .await
+            .map_err(|e| duplicate_as(e, || format!("organisation {:?}", org.name)))?;
+        Ok(())
+    }
+
+    async fn organisation_by_name(&self, name: &str) -> Result<Organisation> {
+        let client = self.client().await?;
+        let stmt = client.prepare_cached("SELECT id, name, created_at FROM organisations WHERE name = $1").await?;
+        let row = client.query_opt(&stmt, &[&name]).await?.ok_or(StoreError::NotFound)?;
+        organisation_from_row(&row)
+    }
+
+    async fn organisations(&self) -> Result<Vec<Organisation>> {
+        let client = self.client().await?;
+        // Byte order, as SQLite sorts, whatever collation the database was created with.
+        let stmt =
+            client.prepare_cached("SELECT id, name, created_at FROM organisations ORDER BY name COLLATE \"C\"").await?;
+        client.query(&stmt, &[]).await?.iter().map(organisation_from_row).collect()
+    }
+
+    async fn create_user(&self, user: &User, memberships: &[Membership]) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO users (id, email, display_name, password_hash, created_at, disabled)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .await?;
+        tx.execute(
+            &stmt,
+            &[&user.id, &user.email, &user.display_name, &user.password_hash, &user.created_at, &user.disabled],
+        )
+        .await
+        .map_err(|e| duplicate_as(e, || format!("user {:?}", user.email)))?;
+        let stmt =
+            tx.prepare_cached("INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, $3)").await?;
+        for m in memberships {
+            tx.execute(&stmt, &[&user.id, &m.organisation_id, &m.role.as_str()]).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<User> {
+        let client = self.client().await?;
+        let stmt = client.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1")).await?;
+        let row = client.query_opt(&stmt, &[&email]).await?.ok_or(StoreError::NotFound)?;
+        user_from_row(&row, 0)
+    }
+
+    async fn user(&self, id: Uuid) -> Result<User> {
+        let client = self.client().await?;
+        let stmt = client.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1")).await?;
+        let row = client.query_opt(&stmt, &[&id]).await?.ok_or(StoreError::NotFound)?;
+        user_from_row(&row, 0)
+    }
+
+    async fn memberships(&self, user_id: Uuid) -> Result<Vec<Membership>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("SELECT organisation_id, role FROM memberships WHERE user_id = $1 ORDER BY organisation_id")
+            .await?;
+        client
+            .query(&stmt, &[&user_id])
+            .await?
+            .iter()
+            .map(|r| Ok(Membership { organisation_id: col(r, 0)?, role: parse_role(col(r, 1)?)? }))
+            .collect()
+    }
+
+    async fn create_token(&self, token: &ApiToken) -> Result<()> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "INSERT INTO api_tokens (id, user_id, name, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .await?;
+        client.execute(&stmt, &[&token.id, &token.user_id, &token.name, &token.secret_hash, &token.created_at]).await?;
+        Ok(())
+    }
+
+    async fn use_token(&self, secret_hash: &str, at: OffsetDateTime) -> Result<(ApiToken, User)> {
+        let client = self.client().await?;
+        // One statement finds the live token and records its use, atomically.
+        let stmt = client
+            .prepare_cached(&format!(
+                "UPDATE api_tokens t SET last_used_at = $2
+                 FROM users u
+                 WHERE u.id = t.user_id AND t.secret_hash = $1 AND t.revoked_at IS NULL AND NOT u.disabled
+                 RETURNING t.id, t.name, t.created_at, {USER_COLUMNS}"
+            ))
+            .await?;
+        let row = client.query_opt(&stmt, &[&secret_hash, &at]).await?.ok_or(StoreError::NotFound)?;
+        let user = user_from_row(&row, 3)?;
+        let token = ApiToken {
+            id: col(&row, 0)?,
+            user_id: user.id,
+            name: col(&row, 1)?,
+            secret_hash: secret_hash.to_owned(),
+            created_at: col(&row, 2)?,
+            last_used_at: Some(at),
+            revoked_at: None,
+        };
+        Ok((token, user))
+    }
+
+    async fn vocabularies(&self) -> Result<Vocabularies> {
+        let client = self.client().await?;
+        let stmt = client.prepare_cached("SELECT body FROM vocabularies ORDER BY name COLLATE \"C\"").await?;
+        let list = client
+            .query(&stmt, &[])
+            .await?
+            .iter()
+            .map(|r| {
+                serde_json::from_value::<Vocabulary>(col(r, 0)?)
+                    .map_err(|e| crate::codec::corrupt("vocabulary", "…", e))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Vocabularies::from_list(list).map_err(|e| StoreError::Backend(e.to_string()))
+    }
+
+    async fn put_vocabularies(&self, vocabularies: &Vocabularies) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        put_vocabularies(&tx, vocabularies).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert(&self, records: Vec<NewRecord>) -> Result<()> {
+        for r in &records {
+            check_new(&r.meta)?;
+        }
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        for chunk in records.chunks(INSERT_CHUNK) {
+            insert_chunk(&tx, chunk).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update(&self, u: RecordUpdate) -> Result<StoredRecord> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // The row lock makes a concurrent update of the same record wait, then see the new version.
+        let stmt = tx.prepare_cached("SELECT version FROM records WHERE id = $1 AND kind = $2 FOR UPDATE").await?;
+        let row = tx.query_opt(&stmt, &[&u.id, &u.kind.as_str()]).await?.ok_or(StoreError::NotFound)?;
+        let version: i64 = col(&row, 0)?;
+        if version != u.expected_version {
+            return Err(StoreError::Conflict { current: version });
+        }
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO record_history (record_id, version, classification, organisation_id, changed_at, changed_by, body)
+                 SELECT id, version, classification, organisation_id, updated_at, updated_by, body
+                 FROM records WHERE id = $1",
+            )
+            .await?;
+        tx.execute(&stmt, &[&u.id]).await?;
+        let (period_from, period_to) = u.index.period.unzip();
+        let (lat, lon) = u.index.point.unzip();
+        let stmt = tx
+            .prepare_cached(&format!(
+                "UPDATE records r SET version = r.version + 1, classification = $2, updated_at = $3, updated_by = $4,
+                     updated_key = $5, body = $6, label = $7, status = $8, published = $9, period_from = $10,
+                     period_to = $11, lat = $12, lon = $13, search_vec = {}
+                 WHERE r.id = $1
+                 RETURNING {RECORD_COLUMNS}",
+                search_vec("$14::text")
+            ))
+            .await?;
+        let row = tx
+            .query_one(
+                &stmt,
+                &[
+                    &u.id,
+                    &u.classification.as_str(),
+                    &u.at,
+                    &u.by,
+                    &time_key(u.at),
+                    &u.body,
+                    &u.index.label,
+                    &u.index.status,
+                    &u.index.published,
+                    &period_from,
+                    &period_to,
+                    &lat,
+                    &lon,
+                    &search_keys(&u.index),
+                ],
+            )
+            .await?;
+        let record = record_from_row(&row)?;
+        let stmt = tx.prepare_cached("DELETE FROM record_terms WHERE record_id = $1").await?;
+        tx.execute(&stmt, &[&u.id]).await?;
+        let stmt = tx.prepare_cached("DELETE FROM record_links WHERE record_id = $1").await?;
+        tx.execute(&stmt, &[&u.id]).await?;
+        write_index(&tx, &[(u.id, &u.index)]).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn get(&self, kind: RecordKind, id: Uuid) -> Result<StoredRecord> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = $1 AND r.kind = $2"))
+            .await?;
+        let row = client.query_opt(&stmt, &[&id, &kind.as_str()]).await?.ok_or(StoreError::NotFound)?;
+        record_from_row(&row)
+    }
+
+    async fn list(&self, query: &ListQuery) -> Result<Page> {
+        let sql = list_sql(query, Dialect::Postgres, false);
+        let (limit, sort) = (query.limit.clamp(1, 1000) as usize, query.sort);
+        let client = self.client().await?;
+        // Not prepared: the text varies with the filters, and each statement would stay cached on
+        // its connection.
+        let rows = client.query_typed(&sql.text, &typed_params(&sql.params)).await?;
+        let mut items: Vec<(StoredRecord, i64)> = Vec::with_capacity(limit.min(rows.len()));
+        let mut next = None;
+        for row in &rows {
+            if items.len() == limit {
+                next = items.last().map(|(r, key)| Cursor { key: *key, id: r.meta.id });
+                break;
+            }
+            let record = record_from_row(row)?;
+            let period_from: Option<i32> = col(row, 11)?;
+            let key = cursor_key(sort, period_from.map(i64::from), col(row, 12)?);
+            items.push((record, key));
+        }
+        Ok(Page { items: items.into_iter().map(|(r, _)| r).collect(), next })
+    }
+
+    async fn count(&self, query: &ListQuery) -> Result<u64> {
+        let sql = list_sql(query, Dialect::Postgres, true);
+        let client = self.client().await?;
+        let row = client.query_typed_one(&sql.text, &typed_params(&sql.params)).await?;
+        let n: i64 = col(&row, 0)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<HistoryEntry>> {
+        let client = self.client().await?;
+        // One statement, so the kept versions and the current one come from one snapshot.
+        let stmt = client
+            .prepare_cached(
+                "SELECT h.version, h.classification, h.organisation_id, h.changed_at, h.changed_by, h.body
+                 FROM record_history h
+                 WHERE h.record_id = $1 AND EXISTS (SELECT 1 FROM records r WHERE r.id = $1 AND r.kind = $2)
+                 UNION ALL
+                 SELECT r.version, r.classification, r.organisation_id, r.updated_at, r.updated_by, r.body
+                 FROM records r WHERE r.id = $1 AND r.kind = $2
+                 ORDER BY 1",
+            )
+            .await?;
+        let rows = client.query(&stmt, &[&id, &kind.as_str()]).await?;
+        if rows.is_empty() {
+            return Err(StoreError::NotFound);
+        }
+        rows.iter()
+            .map(|r| {
+                Ok(HistoryEntry {
+                    version: col(r, 0)?,
+                    classification: parse_classification(col(r, 1)?)?,
+                    organisation_id: col(r, 2)?,
+                    changed_at: col(r, 3)?,
+                    changed_by: col(r, 4)?,
+                    body: col(r, 5)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// PostgreSQL against the reference backend: the same calls must give the same answers. Each test
+/// makes a database of its own on the server `EVIDENTIA_TEST_PG_ADMIN_URL` names (see
+/// `scripts/with-postgres`) and does nothing when it is unset.
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use evidentia_model::{Classification, Role, Viewer};
+    use serde_json::json;
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::{BoundingBox, Sort};
+
+    /// A fresh database and its URL, or `None` without a test server.
+    async fn fresh_database() -> Option<(String, String)> {
+        let admin = std::env::var("EVIDENTIA_TEST_PG_ADMIN_URL").ok().filter(|u| !u.is_empty())?;
+        let name = format!("evidentia_{}", Uuid::new_v4().simple());
+        let (client, connection) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let base = admin.rsplit_once('/').unwrap().0;
+        Some((format!("{base}/{name}"), name))
+    }
+
+    async fn drop_database(name: &str) {
+        if let Ok(admin) = std::env::var("EVIDENTIA_TEST_PG_ADMIN_URL") {
+            let (client, connection) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
+            tokio::spawn(connection);
+            client.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+        }
+    }
+
+    fn record(id: Uuid, org: Uuid, kind: RecordKind, index: RecordIndex, body: serde_json::Value) -> NewRecord {
+        let at = datetime!(2024-03-01 12:00:00.123456 UTC) + time::Duration::milliseconds(i64::from(id.as_fields().1));
+        let meta = Meta {
+            id,
+            organisation_id: org,
+            classification: Classification::Internal,
+            created_at: at,
+            created_by: org,
+            updated_at: at,
+            updated_by: org,
+            version: 1,
+        };
+        NewRecord { kind, meta, body, index }
+    }
+
+    fn id(n: u16) -> Uuid {
+        Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 | (u128::from(n) << 80))
+    }
+
+    /// Every call of the script, answered as text so the two backends can be compared line by line.
+    async fn script(store: &dyn Store) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut log = |what: &str, answer: String| out.push(format!("{what}: {answer}"));
+        let t0 = datetime!(2024-03-01 12:00 UTC);
+        let (a, b) = (id(1), id(2));
+        let org_a = Organisation { id: a, name: "Ärzte office".into(), created_at: t0 };
+        let org_b = Organisation { id: b, name: "Zed monitor".into(), created_at: t0 };
+        log("org a", format!("{:?}", store.create_organisation(&org_a).await));
+        log("org b", format!("{:?}", store.create_organisation(&org_b).await));
+        let same_name = Organisation { id: id(3), ..org_a.clone() };
+        log("org same name", format!("{:?}", store.create_organisation(&same_name).await));
+        let same_id = Organisation { name: "Other".into(), ..org_a.clone() };
+        log("org same id", format!("{:?}", store.create_organisation(&same_id).await));
+        log("org by name", format!("{:?}", store.organisation_by_name("Zed monitor").await));
+        log("org by missing name", format!("{:?}", store.organisation_by_name("None").await));
+        log("organisations", format!("{:?}", store.organisations().await));
+
+        let user = User {
+            id: id(10),
+            email: "a@example.org".into(),
+            display_name: "A".into(),
+            password_hash: Some("$argon2id$...".into()),
+            created_at: t0,
+            disabled: false,
+        };
+        let roles = [
+            Membership { organisation_id: b, role: Role::Viewer },
+            Membership { organisation_id: a, role: Role::Admin },
+        ];
+        log("user", format!("{:?}", store.create_user(&user, &roles).await));
+        log("user same email", format!("{:?}", store.create_user(&User { id: id(11), ..user.clone() }, &[]).await));
+        let twice = [roles[0], roles[0]];
+        let other = User { id: id(12), email: "b@example.org".into(), ..user.clone() };
+        log("membership twice", format!("{:?}", store.create_user(&other, &twice).await));
+        log("user after failed create", format!("{:?}", store.user(id(12)).await));
+        log("user by email", format!("{:?}", store.user_by_email("a@example.org").await));
+        log("memberships", format!("{:?}", store.memberships(user.id).await));
+        let disabled =
+            User { id: id(13), email: "d@example.org".into(), disabled: true, password_hash: None, ..user.clone() };
+        log("disabled user", format!("{:?}", store.create_user(&disabled, &[]).await));
+
+        let token = ApiToken {
+            id: id(20),
+            user_id: user.id,
+            name: "scripts".into(),
+            secret_hash: "ab".repeat(32),
+            created_at: t0,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        log("token", format!("{:?}", store.create_token(&token).await));
+        log("token same hash", format!("{:?}", store.create_token(&ApiToken { id: id(21), ..token.clone() }).await));
+        let off = ApiToken { id: id(22), user_id: disabled.id, secret_hash: "cd".repeat(32), ..token.clone() };
+        log("token of disabled", format!("{:?}", store.create_token(&off).await));
+        log("use token", format!("{:?}", store.use_token(&token.secret_hash, t0 + time::Duration::hours(1)).await));
+        log("use token of disabled", format!("{:?}", store.use_token(&off.secret_hash, t0).await));
+        log("use unknown token", format!("{:?}", store.use_token("00", t0).await));
+
+        log("vocabularies", format!("{:?}", store.vocabularies().await.map(|v| v == Vocabularies::defaults())));
+        let mut list: Vec<Vocabulary> = Vocabularies::defaults().iter().cloned().collect();
+        list.truncate(2);
+        let fewer = Vocabularies::from_list(list).unwrap();
+        log("put vocabularies", format!("{:?}", store.put_vocabularies(&fewer).await));
+        log("vocabularies after", format!("{:?}", store.vocabularies().await.map(|v| v == fewer)));
+
+        let index =
+            |text: &str, status: &str, terms: &[&str], period: Option<(i32, i32)>, point: Option<(f64, f64)>| {
+                RecordIndex {
+                    status: Some(status.into()),
+                    period,
+                    point,
+                    terms: terms.iter().map(|t| (*t).to_owned()).collect(),
+                    links: Vec::new(),
+                    text: text.into(),
+                    published: false,
+                    label: text.into(),
+                }
+            };
+        let mut records = Vec::new();
+        for n in 0..30u16 {
+            let text = match n % 5 {
+                0 => "Олександр Коваленко, Харків",
+                1 => "Aleksandr Kovalenko from Kharkiv",
+                2 => "",
+                3 => "attack on the clinic, 12 killed",
+                _ => "  ... !!! ",
+            };
+            let terms: &[&str] =
+                if n % 2 == 0 { &["category:killing", "category:killing"] } else { &["category:pillage"] };
+            let period = (n % 4 != 0).then(|| (20_140_700 + i32::from(n % 3), 20_140_800 + i32::from(n)));
+            let point = (n % 3 == 0).then(|| (40.0 + f64::from(n), if n % 2 == 0 { 179.5 } else { -20.25 }));
+            let mut r = record(
+                id(100 + n),
+                if n % 7 == 0 { b } else { a },
+                RecordKind::Incident,
+                index(text, if n % 2 == 0 { "verified" } else { "reported" }, terms, period, point),
+                json!({"n": n, "title": text, "nested": {"z": 1, "a": [1.5, null]}}),
+            );
+            r.meta.classification = Classification::ALL[usize::from(n % 4)];
+            r.index.published = n % 3 == 1;
+            records.push(r);
+        }
+        let mut inv = record(id(200), a, RecordKind::Involvement, RecordIndex::default(), json!({}));
+        inv.index.links = vec![("incident_id", id(101)), ("person_id", id(300)), ("incident_id", id(101))];
+        records.push(inv);
+        let mut bad = records.clone();
+        bad[5].meta.version = 2;
+        log("insert version 2", format!("{:?}", store.insert(bad).await));
+        let mut dup = records.clone();
+        dup.push(records[3].clone());
+        log("insert duplicate", format!("{:?}", store.insert(dup).await));
+        log("insert empty", format!("{:?}", store.insert(Vec::new()).await));
+        log("insert", format!("{:?}", store.insert(records).await));
+        log("get", format!("{:?}", store.get(RecordKind::Incident, id(103)).await));
+        log("get wrong kind", format!("{:?}", store.get(RecordKind::Person, id(103)).await));
+
+        let change = |n: u16, expected: i64, text: &str, terms: &[&str]| RecordUpdate {
+            kind: RecordKind::Incident,
+            id: id(100 + n),
+            expected_version: expected,
+            classification: Classification::Restricted,
+            body: json!({"changed": text}),
+            index: RecordIndex {
+                links: vec![("incident_id", id(150))],
+                ..index(text, "disputed", terms, None, Some((1.0, 2.0)))
+            },
+            at: t0 + time::Duration::days(expected) + time::Duration::microseconds(7),
+            by: id(10),
+        };
+        log("update", format!("{:?}", store.update(change(4, 1, "Petrenko", &["category:torture"])).await));
+        log("update again", format!("{:?}", store.update(change(4, 2, "", &[])).await));
+        log("update stale", format!("{:?}", store.update(change(4, 2, "x", &[])).await));
+        log("update 1", format!("{:?}", store.update(change(1, 1, "Шевченко", &["category:torture"])).await));
+        let wrong_kind = RecordUpdate { kind: RecordKind::Person, ..change(4, 3, "x", &[]) };
+        log("update wrong kind", format!("{:?}", store.update(wrong_kind).await));
+        log(
+            "update missing",
+            format!("{:?}", store.update(RecordUpdate { id: id(999), ..change(4, 3, "x", &[]) }).await),
+        );
+        log("history", format!("{:?}", store.history(RecordKind::Incident, id(104)).await));
+        log("history of unchanged", format!("{:?}", store.history(RecordKind::Incident, id(105)).await));
+        log("history wrong kind", format!("{:?}", store.history(RecordKind::Person, id(104)).await));
+
+        let viewers = [
+            Viewer::System,
+            Viewer::Public,
+            Viewer::Staff { user_id: id(10), memberships: vec![(a, Role::Viewer)] },
+            Viewer::Staff { user_id: id(10), memberships: vec![(a, Role::Investigator), (b, Role::Analyst)] },
+            Viewer::Staff { user_id: id(10), memberships: vec![] },
+        ];
+        let mut queries = Vec::new();
+        for viewer in viewers {
+            let q = ListQuery::new(Some(RecordKind::Incident), viewer);
+            queries.push(q.clone());
+            queries.push(ListQuery { kind: None, ..q.clone() });
+            queries.push(ListQuery { statuses: vec!["verified".into(), "disputed".into()], ..q.clone() });
+            queries.push(ListQuery { terms: vec!["category:killing".into()], ..q.clone() });
+            queries.push(ListQuery { terms: vec!["category:torture".into()], ..q.clone() });
+            queries.push(ListQuery { period: Some((20_140_801, 20_140_805)), ..q.clone() });
+            let bbox = BoundingBox { min_lat: 0.0, min_lon: 170.0, max_lat: 60.0, max_lon: -10.0 };
+            queries.push(ListQuery { bbox: Some(bbox), ..q.clone() });
+            let bbox = BoundingBox { min_lat: 0.0, min_lon: -30.0, max_lat: 60.0, max_lon: 10.0 };
+            queries.push(ListQuery { bbox: Some(bbox), ..q.clone() });
+            for text in [
+                "Kharkiv",
+                "Харків",
+                "kovalenk",
+                "Oleksandr Kovalenko",
+                "clinic 12",
+                "Petrenko",
+                "Шевченко",
+                "!!",
+                "",
+                "o'brien",
+            ] {
+                queries.push(ListQuery { text: Some(text.into()), ..q.clone() });
+            }
+            queries.push(ListQuery { links: vec![("incident_id".into(), id(101))], kind: None, ..q.clone() });
+            queries.push(ListQuery { links: vec![("incident_id".into(), id(150))], ..q.clone() });
+            queries.push(ListQuery { organisation_id: Some(b), ..q.clone() });
+            queries.push(ListQuery { classification: Some(Classification::Public), ..q.clone() });
+            queries.push(ListQuery { published: Some(true), ..q.clone() });
+        }
+        for (i, q) in queries.iter().enumerate() {
+            log(&format!("count {i}"), format!("{:?}", store.count(q).await));
+            log(&format!("list {i}"), format!("{:?}", store.list(q).await.map(|p| ids(&p))));
+        }
+        for sort in [Sort::CreatedDesc, Sort::CreatedAsc, Sort::OccurredDesc, Sort::OccurredAsc, Sort::UpdatedDesc] {
+            let mut q = ListQuery { sort, limit: 7, ..ListQuery::new(None, Viewer::System) };
+            loop {
+                let page = store.list(&q).await.unwrap();
+                log(&format!("page {sort:?}"), format!("{:?} {:?}", ids(&page), page.next));
+                match page.next {
+                    Some(next) => q.after = Some(next),
+                    None => break,
+                }
+            }
+        }
+        let first = store.list(&ListQuery { limit: 1000, ..ListQuery::new(None, Viewer::System) }).await;
+        log("all", format!("{first:?}"));
+        out
+    }
+
+    fn ids(page: &Page) -> Vec<u16> {
+        page.items.iter().map(|r| r.meta.id.as_fields().1).collect()
+    }
+
+    #[tokio::test]
+    async fn answers_as_sqlite_does() {
+        let Some((url, name)) = fresh_database().await else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = crate::sqlite::SqliteStore::open(&dir.path().join("reference.db")).await.unwrap();
+        let expected = script(&sqlite).await;
+        let postgres = PostgresStore::connect(&url).await.unwrap();
+        let got = script(&postgres).await;
+        for (e, g) in expected.iter().zip(&got) {
+            assert_eq!(g, e);
+        }
+        assert_eq!(got.len(), expected.len());
+        drop(postgres);
+        drop_database(&name).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn instances_starting_together_migrate_once() {
+        let Some((url, name)) = fresh_database().await else { return };
+        let starts = (0..6).map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { PostgresStore::connect(&url).await.map(Arc::new) })
+        });
+        let mut stores = Vec::new();
+        for s in starts {
+            stores.push(s.await.unwrap().unwrap());
+        }
+        let client = stores[0].client().await.unwrap();
+        let migrations: i64 = client.query_one("SELECT COUNT(*) FROM schema_migrations", &[]).await.unwrap().get(0);
+        assert_eq!(migrations, i64::try_from(MIGRATIONS.len()).unwrap());
+        assert_eq!(stores[5].vocabularies().await.unwrap(), Vocabularies::defaults());
+        drop(client);
+        drop(stores);
+        drop_database(&name).await;
+    }
+
+    #[tokio::test]
+    async fn a_server_that_does_not_answer_is_an_error_without_the_password() {
+        let err = PostgresStore::connect("postgres://u:secret@127.0.0.1:1/db").await.err().unwrap();
+        let text = err.to_string();
+        assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+        assert!(text.contains("postgres://u:***@127.0.0.1:1/db") && !text.contains("secret"), "{text}");
+        let err = PostgresStore::connect("postgres://u:secret@127.0.0.1:1/db?sslmode=nonsense").await.err().unwrap();
+        assert!(matches!(err, StoreError::Invalid(_)) && !err.to_string().contains("secret"), "{err:?}");
     }
 }

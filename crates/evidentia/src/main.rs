@@ -1,1 +1,14 @@
-fn main() {}
+//! The `evidentia` command.
+
+mod accounts;
+mod bench;
+mod cli;
+mod commands;
+mod config;
+mod demo;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::run()
+}

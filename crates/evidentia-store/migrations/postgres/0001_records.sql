@@ -61,7 +61,10 @@ CREATE TABLE records (
 );
 CREATE INDEX records_kind_id ON records (kind, id);
 CREATE INDEX records_kind_period ON records (kind, period_from, period_to);
-CREATE INDEX records_kind_updated ON records (kind, updated_key);
+-- The list orders (query.rs): by id, by COALESCE(period_from, 0) then id, by updated_key then id;
+-- indexed in full so that a page, and the page after a cursor, is read in order without sorting.
+CREATE INDEX records_kind_occurred ON records (kind, (COALESCE(period_from, 0)), id);
+CREATE INDEX records_kind_updated ON records (kind, updated_key, id);
 CREATE INDEX records_kind_status ON records (kind, status);
 CREATE INDEX records_kind_point ON records (kind, lat, lon) WHERE lat IS NOT NULL;
 CREATE INDEX records_search ON records USING GIN (search_vec);

@@ -1,0 +1,155 @@
+//! The HTTP API under `/api/v1`.
+
+pub mod body;
+pub mod params;
+pub mod records;
+pub mod resources;
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use evidentia_model::{Involvement, RecordKind};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::Caller;
+use crate::errors::{ApiError, ApiResult, Problem};
+use body::JsonObject;
+use resources::{InvolvementInput, InvolvementPage, InvolvementRecord};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Evidentia API",
+        description = "Incidents, persons, evidence and their history. Errors are RFC 9457 problem documents; \
+                       lists paginate with `limit` and an opaque `cursor`; changes take `If-Match: <version>`.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    servers((url = "/api/v1", description = "This server")),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API routes and the OpenAPI document describing exactly them.
+pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(resources::incidents::list, resources::incidents::create))
+        .routes(routes!(resources::incidents::read, resources::incidents::change))
+        .routes(routes!(resources::incidents::history))
+        .routes(routes!(incident_persons, add_incident_person))
+        .routes(routes!(resources::persons::list, resources::persons::create))
+        .routes(routes!(resources::persons::read, resources::persons::change))
+        .routes(routes!(resources::persons::history))
+        .routes(routes!(resources::evidence::list, resources::evidence::create))
+        .routes(routes!(resources::evidence::read, resources::evidence::change))
+        .routes(routes!(resources::evidence::history))
+        .routes(routes!(resources::involvements::list, resources::involvements::create))
+        .routes(routes!(resources::involvements::read, resources::involvements::change))
+        .routes(routes!(resources::involvements::history))
+        .routes(routes!(search))
+        .routes(routes!(vocabularies))
+        .split_for_parts()
+}
+
+#[derive(Serialize, ToSchema)]
+struct SearchPage {
+    /// Records of any kind, each with a `kind` field.
+    items: Vec<serde_json::Value>,
+    next_cursor: Option<String>,
+}
+
+/// Finds records of every kind (or of `kind`) by words in any script.
+#[utoipa::path(get, path = "/search", tag = "search",
+    params(
+        ("q" = String, Query, description = "Words to find; Latin finds Cyrillic and the reverse"),
+        ("kind" = Option<String>, Query, description = "incident, person, evidence or involvement"),
+        ("limit" = Option<u32>, Query),
+        ("cursor" = Option<String>, Query),
+    ),
+    responses((status = 200, body = SearchPage), (status = 400, body = Problem, content_type = "application/problem+json")))]
+async fn search(State(state): State<AppState>, Caller(viewer): Caller, RawQuery(raw): RawQuery) -> ApiResult<impl IntoResponse> {
+    let kind = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "kind")
+        .map(|(_, v)| v.parse::<RecordKind>().map_err(|e| ApiError::bad_field("kind", e)))
+        .transpose()?;
+    let vocabularies = state.vocabularies();
+    let (mut query, _) = params::list_query(kind, viewer, raw.as_deref(), &vocabularies, &["kind"])?;
+    if query.text.is_none() {
+        return Err(ApiError::bad_field("q", "say what to search for"));
+    }
+    query.kind = kind;
+    Ok(Json(records::list(&state, &query, true).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+struct VocabularyList {
+    items: Vec<evidentia_model::vocab::Vocabulary>,
+}
+
+/// The deployment's vocabularies with labels in English, Ukrainian and Russian.
+#[utoipa::path(get, path = "/vocabularies", tag = "vocabularies", responses((status = 200, body = VocabularyList)))]
+async fn vocabularies(State(state): State<AppState>) -> Json<VocabularyList> {
+    Json(VocabularyList { items: state.vocabularies().iter().cloned().collect() })
+}
+
+/// The persons involved in an incident, with their roles.
+#[utoipa::path(get, path = "/incidents/{id}/persons", tag = "incidents",
+    params(("id" = Uuid, Path), ("limit" = Option<u32>, Query), ("cursor" = Option<String>, Query), ("role" = Option<String>, Query)),
+    responses((status = 200, body = InvolvementPage), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn incident_persons(
+    State(state): State<AppState>,
+    Caller(viewer): Caller,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<impl IntoResponse> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    records::read(&state, &viewer, RecordKind::Incident, id).await?;
+    let vocabularies = state.vocabularies();
+    let (mut query, _) =
+        params::list_query(Some(RecordKind::Involvement), viewer, raw.as_deref(), &vocabularies, &[])?;
+    query.links.push(("incident_id".into(), id));
+    Ok(Json(records::list(&state, &query, false).await?))
+}
+
+/// Records that a person was involved in an incident (`person_id`, `role`, `notes`).
+#[utoipa::path(post, path = "/incidents/{id}/persons", tag = "incidents",
+    params(("id" = Uuid, Path)),
+    request_body(content = InvolvementInput, content_type = "application/json"),
+    responses(
+        (status = 201, body = InvolvementRecord),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn add_incident_person(
+    State(state): State<AppState>,
+    Caller(viewer): Caller,
+    Path(id): Path<String>,
+    JsonObject(mut obj): JsonObject,
+) -> ApiResult<impl IntoResponse> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    records::read(&state, &viewer, RecordKind::Incident, id).await?;
+    obj.insert("incident_id".into(), serde_json::Value::String(id.to_string()));
+    let r = records::create::<Involvement>(&state, &viewer, obj).await?;
+    let headers = records::record_headers(&r, "involvements");
+    Ok((StatusCode::CREATED, headers, Json(records::record_json(&r))))
+}

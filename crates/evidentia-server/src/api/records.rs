@@ -1,0 +1,298 @@
+//! What every kind of record shares over HTTP: create, read, change with `If-Match`, list,
+//! history. The per-kind handlers in [`super::resources`] are thin wrappers over these.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use evidentia_model::{Classification, Meta, RecordBody, RecordKind, Viewer};
+use evidentia_store::{ListQuery, NewRecord, RecordUpdate, StoredRecord};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use super::body::typed;
+use super::params::encode_cursor;
+use crate::AppState;
+use crate::errors::{ApiError, ApiResult};
+
+/// Fields the server sets; a client may read them but never write them.
+const SERVER_FIELDS: &[&str] = &["id", "version", "created_at", "created_by", "updated_at", "updated_by"];
+
+/// A record as the API shows it: meta fields and content side by side.
+pub fn record_json(r: &StoredRecord) -> Value {
+    let mut out = match serde_json::to_value(&r.meta) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    if let Value::Object(body) = &r.body {
+        for (k, v) in body {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+/// A record of a kind that lists several kinds (search).
+pub fn tagged_record_json(r: &StoredRecord) -> Value {
+    let mut v = record_json(r);
+    if let Value::Object(m) = &mut v {
+        m.insert("kind".into(), Value::String(r.kind.as_str().to_owned()));
+    }
+    v
+}
+
+/// `ETag` and `Location` for a record answer.
+pub fn record_headers(r: &StoredRecord, path: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", r.meta.version)) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/{path}/{}", r.meta.id)) {
+        h.insert(header::LOCATION, v);
+    }
+    h
+}
+
+/// The version an `If-Match` header names: `3`, `"3"` or `W/"3"`.
+pub fn if_match(headers: &HeaderMap) -> ApiResult<i64> {
+    let value = headers.get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
+    let text = value.to_str().map_err(|_| ApiError::bad_field("If-Match", "is not readable text"))?;
+    let text = text.trim().trim_start_matches("W/").trim_matches('"');
+    text.parse::<i64>()
+        .ok()
+        .filter(|v| *v >= 1)
+        .ok_or_else(|| ApiError::bad_field("If-Match", "must be the record's version, e.g. \"3\""))
+}
+
+fn take_classification(obj: &mut Map<String, Value>, default: Classification) -> ApiResult<Classification> {
+    match obj.remove("classification") {
+        None | Some(Value::Null) => Ok(default),
+        Some(Value::String(s)) => s.parse().map_err(|e: String| ApiError::invalid_field("classification", "invalid", e)),
+        Some(_) => Err(ApiError::invalid_field("classification", "invalid", "must be a string")),
+    }
+}
+
+fn refuse_server_fields(obj: &Map<String, Value>) -> ApiResult<()> {
+    let errors: Vec<_> = SERVER_FIELDS
+        .iter()
+        .filter(|f| obj.contains_key(**f))
+        .map(|f| evidentia_model::FieldError {
+            field: (*f).to_owned(),
+            code: "read_only".into(),
+            message: "is set by the server".into(),
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+}
+
+fn unauthorised_or_forbidden(viewer: &Viewer, what: &str) -> ApiError {
+    match viewer {
+        Viewer::Public => ApiError::Unauthorized(format!("sign in to {what}")),
+        _ => ApiError::Forbidden(format!("your role does not allow you to {what}")),
+    }
+}
+
+fn kind_of_link(field: &str) -> Option<RecordKind> {
+    match field {
+        "incident_id" => Some(RecordKind::Incident),
+        "person_id" => Some(RecordKind::Person),
+        "derived_from" => Some(RecordKind::Evidence),
+        _ => None,
+    }
+}
+
+/// Every record a new body links to must exist and be visible to the caller; the answer does
+/// not tell a hidden record from a missing one.
+async fn check_links<B: RecordBody>(state: &AppState, viewer: &Viewer, body: &B) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    for (field, id) in body.index().links {
+        let Some(kind) = kind_of_link(field) else { continue };
+        let visible = match state.store.get(kind, id).await {
+            Ok(r) => viewer.may_read(r.meta.organisation_id, r.meta.classification, r.published),
+            Err(evidentia_store::StoreError::NotFound) => false,
+            Err(e) => return Err(e.into()),
+        };
+        if !visible {
+            let field = if B::KIND == RecordKind::Evidence { format!("{field}s") } else { field.to_owned() };
+            errors.push(evidentia_model::FieldError {
+                field,
+                code: "not_found".into(),
+                message: format!("no {kind} {id}"),
+            });
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+}
+
+fn validate<B: RecordBody>(state: &AppState, body: &B, classification: Classification) -> ApiResult<()> {
+    let vocabularies = state.vocabularies();
+    evidentia_model::validate(body, classification, &vocabularies).map_err(ApiError::Validation)
+}
+
+/// Creates a record from a JSON object of its fields plus `classification` (default
+/// `internal`) and `organisation_id` (default: the caller's first organisation they may write in).
+pub async fn create<B: RecordBody>(
+    state: &AppState,
+    viewer: &Viewer,
+    mut obj: Map<String, Value>,
+) -> ApiResult<StoredRecord> {
+    refuse_server_fields(&obj)?;
+    let classification = take_classification(&mut obj, Classification::Internal)?;
+    let organisation_id = match obj.remove("organisation_id") {
+        None | Some(Value::Null) => match viewer {
+            Viewer::Staff { memberships, .. } => memberships
+                .iter()
+                .find(|(_, role)| role.can_write())
+                .map(|(org, _)| *org)
+                .ok_or_else(|| unauthorised_or_forbidden(viewer, "create records"))?,
+            _ => return Err(unauthorised_or_forbidden(viewer, "create records")),
+        },
+        Some(v) => typed::<Uuid>(v).map_err(|_| ApiError::invalid_field("organisation_id", "invalid", "is not a UUID"))?,
+    };
+    if !viewer.may_write(organisation_id) {
+        return Err(unauthorised_or_forbidden(viewer, "create records in this organisation"));
+    }
+    let body: B = typed(Value::Object(obj))?;
+    validate(state, &body, classification)?;
+    check_links(state, viewer, &body).await?;
+    let now = state.clock.now();
+    let by = viewer.user_id().unwrap_or_default();
+    let meta = Meta {
+        id: state.clock.new_id(),
+        organisation_id,
+        classification,
+        created_at: now,
+        created_by: by,
+        updated_at: now,
+        updated_by: by,
+        version: 1,
+    };
+    let index = body.index();
+    let record = StoredRecord {
+        kind: B::KIND,
+        meta: meta.clone(),
+        published: index.published,
+        body: serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.to_string()))?,
+    };
+    state
+        .store
+        .insert(vec![NewRecord { kind: B::KIND, meta, body: record.body.clone(), index }])
+        .await?;
+    Ok(record)
+}
+
+/// A record the viewer may see, or 404.
+pub async fn read(state: &AppState, viewer: &Viewer, kind: RecordKind, id: Uuid) -> ApiResult<StoredRecord> {
+    let r = state.store.get(kind, id).await?;
+    if viewer.may_read(r.meta.organisation_id, r.meta.classification, r.published) {
+        Ok(r)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// RFC 7396 JSON merge patch.
+fn merge_patch(target: &mut Map<String, Value>, patch: Map<String, Value>) {
+    for (k, v) in patch {
+        match v {
+            Value::Null => {
+                target.remove(&k);
+            }
+            Value::Object(p) => {
+                let entry = target.entry(k).or_insert_with(|| Value::Object(Map::new()));
+                if !entry.is_object() {
+                    *entry = Value::Object(Map::new());
+                }
+                if let Value::Object(t) = entry {
+                    merge_patch(t, p);
+                }
+            }
+            other => {
+                target.insert(k, other);
+            }
+        }
+    }
+}
+
+/// Applies a JSON merge patch to a record at the version named by `If-Match`.
+pub async fn patch<B: RecordBody>(
+    state: &AppState,
+    viewer: &Viewer,
+    id: Uuid,
+    expected_version: i64,
+    patch: Map<String, Value>,
+) -> ApiResult<StoredRecord> {
+    refuse_server_fields(&patch)?;
+    if patch.contains_key("organisation_id") {
+        return Err(ApiError::invalid_field("organisation_id", "read_only", "a record's owner does not change"));
+    }
+    let current = read(state, viewer, B::KIND, id).await?;
+    if !viewer.may_write(current.meta.organisation_id) {
+        return Err(unauthorised_or_forbidden(viewer, "change this record"));
+    }
+    if current.meta.version != expected_version {
+        return Err(ApiError::PreconditionFailed { current: current.meta.version });
+    }
+    let mut doc = match current.body {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    doc.insert("classification".into(), Value::String(current.meta.classification.as_str().to_owned()));
+    merge_patch(&mut doc, patch);
+    let classification = take_classification(&mut doc, current.meta.classification)?;
+    let body: B = typed(Value::Object(doc))?;
+    validate(state, &body, classification)?;
+    check_links(state, viewer, &body).await?;
+    let update = RecordUpdate {
+        kind: B::KIND,
+        id,
+        expected_version,
+        classification,
+        body: serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.to_string()))?,
+        index: body.index(),
+        at: state.clock.now(),
+        by: viewer.user_id().unwrap_or_default(),
+    };
+    Ok(state.store.update(update).await?)
+}
+
+/// A page of records as `{"items": [...], "next_cursor": ...}`.
+pub async fn list(state: &AppState, query: &ListQuery, tagged: bool) -> ApiResult<Value> {
+    let page = state.store.list(query).await?;
+    let items: Vec<Value> =
+        page.items.iter().map(|r| if tagged { tagged_record_json(r) } else { record_json(r) }).collect();
+    Ok(serde_json::json!({
+        "items": items,
+        "next_cursor": page.next.map(encode_cursor),
+    }))
+}
+
+/// Every version of a record the viewer may see, oldest first.
+pub async fn history(state: &AppState, viewer: &Viewer, kind: RecordKind, id: Uuid) -> ApiResult<Value> {
+    read(state, viewer, kind, id).await?;
+    let versions = state.store.history(kind, id).await?;
+    Ok(serde_json::json!({ "items": versions, "next_cursor": null }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let Value::Object(mut doc) = json!({"a": "b", "c": {"d": "e", "f": "g"}}) else { unreachable!() };
+        let Value::Object(patch) = json!({"a": "z", "c": {"f": null}}) else { unreachable!() };
+        merge_patch(&mut doc, patch);
+        assert_eq!(Value::Object(doc), json!({"a": "z", "c": {"d": "e"}}));
+    }
+
+    #[test]
+    fn if_match_forms() {
+        let mut h = HeaderMap::new();
+        assert!(matches!(if_match(&h), Err(ApiError::PreconditionRequired)));
+        for v in ["3", "\"3\"", "W/\"3\""] {
+            h.insert(header::IF_MATCH, HeaderValue::from_static(v));
+            assert_eq!(if_match(&h).unwrap(), 3);
+        }
+        h.insert(header::IF_MATCH, HeaderValue::from_static("\"x\""));
+        assert!(matches!(if_match(&h), Err(ApiError::BadRequest(..))));
+    }
+}

@@ -1,0 +1,9 @@
+//! The API, end to end over HTTP, on the backend named by `EVIDENTIA_TEST_DATABASE_URL`
+//! (default: a fresh SQLite file).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod app;
+mod bad_input;
+mod classification;
+mod openapi;
+mod records;

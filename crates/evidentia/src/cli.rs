@@ -1,0 +1,166 @@
+//! Command-line interface: parsing, the exit-code policy and the runtime.
+//!
+//! Exit codes: 0 success, 1 a failure was found or the work failed, 2 a usage or input error.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, Overrides};
+
+#[derive(Parser, Debug)]
+#[command(name = "evidentia", version, about = "Documentation of harm to civilians in armed conflict")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Data directory of the embedded default [env: EVIDENTIA_DATA]
+    #[arg(long, global = true)]
+    pub data: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://… [env: EVIDENTIA_DATABASE]
+    #[arg(long, global = true)]
+    pub database: Option<String>,
+    /// File store: a directory or s3://… [env: EVIDENTIA_FILES]
+    #[arg(long, global = true)]
+    pub files: Option<String>,
+    /// Configuration file (TOML) [env: EVIDENTIA_CONFIG; default DATA/evidentia.toml]
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Creates the data directory and database (and a first organisation).
+    Init {
+        /// Name of the first organisation.
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+    /// Serves the API.
+    Serve {
+        /// Address to listen on [env: EVIDENTIA_LISTEN; default 127.0.0.1:8080]
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
+    /// Creates the fictional demo data set in an empty data directory, prints the URL and a
+    /// demo administrator's credentials, and serves.
+    Demo {
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Create the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// User accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Benchmarks (see docs/PERFORMANCE.md).
+    #[command(subcommand)]
+    Bench(crate::bench::BenchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Creates a user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// admin, investigator, analyst or viewer
+        #[arg(long)]
+        role: String,
+        /// Organisation name (may be omitted when there is only one).
+        #[arg(long)]
+        organisation: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Prints a new API bearer token for a user.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+}
+
+/// An error with the exit code it should end the process with.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    /// A usage or input error (exit 2).
+    pub fn input(error: impl Into<anyhow::Error>) -> Self {
+        Self { code: 2, error: error.into() }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Self {
+        Self { code: 1, error }
+    }
+}
+
+impl From<evidentia_store::StoreError> for Failure {
+    fn from(e: evidentia_store::StoreError) -> Self {
+        Self { code: 1, error: e.into() }
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let listen = match &cli.command {
+        Command::Serve { listen } | Command::Demo { listen, .. } => *listen,
+        _ => None,
+    };
+    let overrides = Overrides {
+        config_file: cli.global.config.clone(),
+        data: cli.global.data.clone(),
+        database: cli.global.database.clone(),
+        files: cli.global.files.clone(),
+        listen,
+    };
+    let config = match Config::load(&overrides, &|k| std::env::var(k).ok()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("evidentia: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("evidentia: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(crate::commands::dispatch(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("evidentia: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}
