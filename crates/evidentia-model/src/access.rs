@@ -12,7 +12,10 @@ pub enum Viewer {
     /// Anyone on the internet: published public records only.
     Public,
     /// A signed-in user with their role in each organisation they belong to.
-    Staff { user_id: Uuid, memberships: Vec<(Uuid, Role)> },
+    Staff {
+        user_id: Uuid,
+        memberships: Vec<(Uuid, Role)>,
+    },
     /// Maintenance work on the whole store (verify, export by an operator, benchmarks): sees
     /// everything. Never built from a request.
     System,
@@ -20,16 +23,23 @@ pub enum Viewer {
 
 impl Viewer {
     /// Whether a record with this owner, classification and publication state may be read.
-    pub fn may_read(&self, organisation_id: Uuid, classification: Classification, published: bool) -> bool {
+    pub fn may_read(
+        &self,
+        organisation_id: Uuid,
+        classification: Classification,
+        published: bool,
+    ) -> bool {
         match self {
             Self::System => true,
             Self::Public => classification == Classification::Public && published,
             Self::Staff { memberships, .. } => match classification {
                 Classification::Public | Classification::Internal => !memberships.is_empty(),
-                Classification::Restricted => memberships.iter().any(|(o, _)| *o == organisation_id),
-                Classification::Confidential => memberships
-                    .iter()
-                    .any(|(o, r)| *o == organisation_id && matches!(r, Role::Admin | Role::Investigator)),
+                Classification::Restricted => {
+                    memberships.iter().any(|(o, _)| *o == organisation_id)
+                }
+                Classification::Confidential => memberships.iter().any(|(o, r)| {
+                    *o == organisation_id && matches!(r, Role::Admin | Role::Investigator)
+                }),
             },
         }
     }
@@ -39,9 +49,9 @@ impl Viewer {
         match self {
             Self::System => true,
             Self::Public => false,
-            Self::Staff { memberships, .. } => {
-                memberships.iter().any(|(o, r)| *o == organisation_id && r.can_write())
-            }
+            Self::Staff { memberships, .. } => memberships
+                .iter()
+                .any(|(o, r)| *o == organisation_id && r.can_write()),
         }
     }
 
@@ -81,7 +91,10 @@ mod tests {
     fn the_classification_rules() {
         let own = Uuid::from_u128(1);
         let other = Uuid::from_u128(2);
-        let staff = |role| Viewer::Staff { user_id: Uuid::from_u128(9), memberships: vec![(own, role)] };
+        let staff = |role| Viewer::Staff {
+            user_id: Uuid::from_u128(9),
+            memberships: vec![(own, role)],
+        };
         use Classification::*;
         // (viewer, org, classification, published) -> expected
         let cases = [
@@ -98,7 +111,11 @@ mod tests {
             (Viewer::System, other, Confidential, false, true),
         ];
         for (viewer, org, class, published, expected) in cases {
-            assert_eq!(viewer.may_read(org, class, published), expected, "{viewer:?} {class:?} {published}");
+            assert_eq!(
+                viewer.may_read(org, class, published),
+                expected,
+                "{viewer:?} {class:?} {published}"
+            );
         }
         assert!(staff(Role::Investigator).may_write(own));
         assert!(!staff(Role::Analyst).may_write(own));

@@ -44,9 +44,13 @@ fn parse_year(s: &str) -> Result<i32, DateError> {
     if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(err("the year must have four digits"));
     }
-    let year: i32 = s.parse().map_err(|_| err("the year must have four digits"))?;
+    let year: i32 = s
+        .parse()
+        .map_err(|_| err("the year must have four digits"))?;
     if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-        return Err(err(format!("the year must be between {MIN_YEAR} and {MAX_YEAR}")));
+        return Err(err(format!(
+            "the year must be between {MIN_YEAR} and {MAX_YEAR}"
+        )));
     }
     Ok(year)
 }
@@ -55,7 +59,8 @@ fn parse_two_digits(s: &str, what: &str) -> Result<u8, DateError> {
     if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(err(format!("the {what} must have two digits")));
     }
-    s.parse().map_err(|_| err(format!("the {what} must have two digits")))
+    s.parse()
+        .map_err(|_| err(format!("the {what} must have two digits")))
 }
 
 fn parse_month(s: &str) -> Result<Month, DateError> {
@@ -69,8 +74,9 @@ impl FromStr for PartialDate {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         if s.len() > 10 {
-            let instant = OffsetDateTime::parse(s, &Rfc3339)
-                .map_err(|_| err("not a date: expected YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time"))?;
+            let instant = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
+                err("not a date: expected YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time")
+            })?;
             parse_year(&format!("{:04}", instant.year().clamp(0, 9999)))?;
             return Ok(Self::Instant(instant));
         }
@@ -84,7 +90,9 @@ impl FromStr for PartialDate {
             return Ok(Self::Month(year, month));
         };
         if parts.next().is_some() {
-            return Err(err("not a date: expected YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time"));
+            return Err(err(
+                "not a date: expected YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time",
+            ));
         }
         let day = parse_two_digits(day, "day")?;
         let date = Date::from_calendar_date(year, month, day).map_err(|_| {
@@ -102,7 +110,13 @@ impl fmt::Display for PartialDate {
         match self {
             Self::Year(y) => write!(f, "{y:04}"),
             Self::Month(y, m) => write!(f, "{y:04}-{:02}", u8::from(*m)),
-            Self::Day(d) => write!(f, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+            Self::Day(d) => write!(
+                f,
+                "{:04}-{:02}-{:02}",
+                d.year(),
+                u8::from(d.month()),
+                d.day()
+            ),
             Self::Instant(t) => match t.format(&Rfc3339) {
                 Ok(s) => f.write_str(&s),
                 Err(_) => Err(fmt::Error),
@@ -188,7 +202,10 @@ pub struct Period {
 impl Period {
     /// A period of one partial date.
     pub fn at(date: PartialDate) -> Self {
-        Self { from: date, to: None }
+        Self {
+            from: date,
+            to: None,
+        }
     }
 
     /// The widest bounds as `YYYYMMDD` keys: first day of `from`, last day of `to` (or of `from`).
@@ -221,7 +238,13 @@ mod tests {
 
     #[test]
     fn the_four_forms_round_trip() {
-        for s in ["2014", "2014-07", "2014-07-17", "2014-07-17T13:20:00+03:00", "2014-07-17T10:20:00Z"] {
+        for s in [
+            "2014",
+            "2014-07",
+            "2014-07-17",
+            "2014-07-17T13:20:00+03:00",
+            "2014-07-17T10:20:00Z",
+        ] {
             let d = p(s).unwrap();
             assert_eq!(d.to_string(), s);
         }
@@ -246,38 +269,54 @@ mod tests {
 
     #[test]
     fn bounds_cover_the_whole_precision() {
-        assert_eq!(p("2014").unwrap().first_key(), 2014_01_01);
-        assert_eq!(p("2014").unwrap().last_key(), 2014_12_31);
-        assert_eq!(p("2016-02").unwrap().last_key(), 2016_02_29);
-        assert_eq!(p("2015-02").unwrap().last_key(), 2015_02_28);
-        assert_eq!(p("2014-07-17").unwrap().last_key(), 2014_07_17);
+        assert_eq!(p("2014").unwrap().first_key(), 20140101);
+        assert_eq!(p("2014").unwrap().last_key(), 20141231);
+        assert_eq!(p("2016-02").unwrap().last_key(), 20160229);
+        assert_eq!(p("2015-02").unwrap().last_key(), 20150228);
+        assert_eq!(p("2014-07-17").unwrap().last_key(), 20140717);
         // An instant late in the evening east of UTC is still the previous day in UTC.
-        assert_eq!(p("2014-07-18T01:00:00+03:00").unwrap().first_key(), 2014_07_17);
+        assert_eq!(
+            p("2014-07-18T01:00:00+03:00").unwrap().first_key(),
+            20140717
+        );
     }
 
     #[test]
     fn periods_overlap_query_ranges() {
         let year = Period::at(p("2014").unwrap());
-        assert!(year.overlaps((2014_07_01, 2014_07_31)));
-        assert!(!year.overlaps((2015_01_01, 2015_12_31)));
-        let span = Period { from: p("2014-06-30").unwrap(), to: Some(p("2014-07").unwrap()) };
-        assert!(span.overlaps((2014_07_31, 2014_08_10)));
-        assert!(!span.overlaps((2014_08_01, 2014_08_10)));
-        assert!(span.overlaps((2014_01_01, 2014_06_30)));
+        assert!(year.overlaps((20140701, 20140731)));
+        assert!(!year.overlaps((20150101, 20151231)));
+        let span = Period {
+            from: p("2014-06-30").unwrap(),
+            to: Some(p("2014-07").unwrap()),
+        };
+        assert!(span.overlaps((20140731, 20140810)));
+        assert!(!span.overlaps((20140801, 20140810)));
+        assert!(span.overlaps((20140101, 20140630)));
     }
 
     #[test]
     fn a_period_may_not_end_before_it_begins() {
-        let bad = Period { from: p("2015").unwrap(), to: Some(p("2014-12").unwrap()) };
+        let bad = Period {
+            from: p("2015").unwrap(),
+            to: Some(p("2014-12").unwrap()),
+        };
         assert!(bad.problem().is_some());
-        let same_year = Period { from: p("2014-07").unwrap(), to: Some(p("2014").unwrap()) };
+        let same_year = Period {
+            from: p("2014-07").unwrap(),
+            to: Some(p("2014").unwrap()),
+        };
         assert!(same_year.problem().is_none());
     }
 
     #[test]
     fn serde_uses_the_text_form() {
-        let period: Period = serde_json::from_str(r#"{"from":"2014-07","to":"2014-08-02"}"#).unwrap();
-        assert_eq!(serde_json::to_string(&period).unwrap(), r#"{"from":"2014-07","to":"2014-08-02"}"#);
+        let period: Period =
+            serde_json::from_str(r#"{"from":"2014-07","to":"2014-08-02"}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&period).unwrap(),
+            r#"{"from":"2014-07","to":"2014-08-02"}"#
+        );
         let e = serde_json::from_str::<Period>(r#"{"from":"2014-02-30"}"#).unwrap_err();
         assert!(e.to_string().contains("no day 30"), "{e}");
     }

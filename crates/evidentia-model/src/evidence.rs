@@ -96,7 +96,9 @@ pub struct Evidence {
 }
 
 fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl RecordBody for Evidence {
@@ -107,7 +109,11 @@ impl RecordBody for Evidence {
         errors.text("description", &self.description, LONG_TEXT);
         if let Some(f) = &self.file {
             if !is_sha256_hex(&f.sha256) {
-                errors.add("file.sha256", "invalid", "must be 64 lower-case hexadecimal digits");
+                errors.add(
+                    "file.sha256",
+                    "invalid",
+                    "must be 64 lower-case hexadecimal digits",
+                );
             }
             errors.required_text("file.media_type", &f.media_type, 255);
             errors.optional_text("file.original_name", f.original_name.as_deref(), 1024);
@@ -120,20 +126,36 @@ impl RecordBody for Evidence {
         if let Some(a) = &self.acquisition
             && !vocabularies.contains(EVIDENCE_ACQUISITION, a)
         {
-            errors.add("acquisition", "unknown_term", format!("{a:?} is not a term of {EVIDENCE_ACQUISITION}"));
+            errors.add(
+                "acquisition",
+                "unknown_term",
+                format!("{a:?} is not a term of {EVIDENCE_ACQUISITION}"),
+            );
         }
         if let Some(r) = self.reliability {
             if !('A'..='F').contains(&r.source) {
-                errors.add("reliability.source", "out_of_range", "must be a letter from A to F");
+                errors.add(
+                    "reliability.source",
+                    "out_of_range",
+                    "must be a letter from A to F",
+                );
             }
             if !(1..=6).contains(&r.information) {
-                errors.add("reliability.information", "out_of_range", "must be a number from 1 to 6");
+                errors.add(
+                    "reliability.information",
+                    "out_of_range",
+                    "must be a number from 1 to 6",
+                );
             }
         }
     }
 
     fn index(&self) -> RecordIndex {
-        let mut links: Vec<(&'static str, Uuid)> = self.incident_ids.iter().map(|id| ("incident_id", *id)).collect();
+        let mut links: Vec<(&'static str, Uuid)> = self
+            .incident_ids
+            .iter()
+            .map(|id| ("incident_id", *id))
+            .collect();
         links.extend(self.person_ids.iter().map(|id| ("person_id", *id)));
         links.extend(self.derived_from.map(|id| ("derived_from", id)));
         let mut terms = vec![format!("kind:{}", self.kind.as_str())];
@@ -144,7 +166,10 @@ impl RecordBody for Evidence {
             self.title.as_str(),
             self.description.as_str(),
             self.source.as_deref().unwrap_or_default(),
-            self.file.as_ref().and_then(|f| f.original_name.as_deref()).unwrap_or_default(),
+            self.file
+                .as_ref()
+                .and_then(|f| f.original_name.as_deref())
+                .unwrap_or_default(),
         ]
         .join(" ");
         RecordIndex {
@@ -156,7 +181,10 @@ impl RecordBody for Evidence {
             text,
             published: self.published,
             label: if self.title.is_empty() {
-                self.file.as_ref().and_then(|f| f.original_name.clone()).unwrap_or_default()
+                self.file
+                    .as_ref()
+                    .and_then(|f| f.original_name.clone())
+                    .unwrap_or_default()
             } else {
                 self.title.clone()
             },

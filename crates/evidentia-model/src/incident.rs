@@ -43,25 +43,53 @@ pub struct Location {
 
 impl Location {
     pub fn validate(&self, prefix: &str, errors: &mut FieldErrors) {
-        errors.optional_text(&format!("{prefix}.place_name"), self.place_name.as_deref(), SHORT_TEXT);
-        errors.optional_text(&format!("{prefix}.admin1"), self.admin1.as_deref(), SHORT_TEXT);
-        errors.optional_text(&format!("{prefix}.admin2"), self.admin2.as_deref(), SHORT_TEXT);
+        errors.optional_text(
+            &format!("{prefix}.place_name"),
+            self.place_name.as_deref(),
+            SHORT_TEXT,
+        );
+        errors.optional_text(
+            &format!("{prefix}.admin1"),
+            self.admin1.as_deref(),
+            SHORT_TEXT,
+        );
+        errors.optional_text(
+            &format!("{prefix}.admin2"),
+            self.admin2.as_deref(),
+            SHORT_TEXT,
+        );
         if let Some(c) = &self.country
             && !crate::country::is_country_code(c)
         {
-            errors.add(format!("{prefix}.country"), "invalid", "must be an ISO 3166-1 alpha-2 code such as \"GE\"");
+            errors.add(
+                format!("{prefix}.country"),
+                "invalid",
+                "must be an ISO 3166-1 alpha-2 code such as \"GE\"",
+            );
         }
         match (self.lat, self.lon) {
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) {
-                    errors.add(format!("{prefix}.lat"), "out_of_range", "must be between -90 and 90");
+                    errors.add(
+                        format!("{prefix}.lat"),
+                        "out_of_range",
+                        "must be between -90 and 90",
+                    );
                 }
                 if !(-180.0..=180.0).contains(&lon) {
-                    errors.add(format!("{prefix}.lon"), "out_of_range", "must be between -180 and 180");
+                    errors.add(
+                        format!("{prefix}.lon"),
+                        "out_of_range",
+                        "must be between -180 and 180",
+                    );
                 }
             }
-            (Some(_), None) => errors.add(format!("{prefix}.lon"), "required", "is required with lat"),
-            (None, Some(_)) => errors.add(format!("{prefix}.lat"), "required", "is required with lon"),
+            (Some(_), None) => {
+                errors.add(format!("{prefix}.lon"), "required", "is required with lat")
+            }
+            (None, Some(_)) => {
+                errors.add(format!("{prefix}.lat"), "required", "is required with lon")
+            }
             (None, None) => {}
         }
     }
@@ -155,8 +183,13 @@ pub enum IncidentStatus {
 }
 
 impl IncidentStatus {
-    pub const ALL: [IncidentStatus; 5] =
-        [Self::Reported, Self::UnderReview, Self::Verified, Self::Disputed, Self::Refuted];
+    pub const ALL: [IncidentStatus; 5] = [
+        Self::Reported,
+        Self::UnderReview,
+        Self::Verified,
+        Self::Disputed,
+        Self::Refuted,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -200,7 +233,11 @@ fn validate_count(field: &str, count: Option<&Count>, errors: &mut FieldErrors) 
     let Some(c) = count else { return };
     for (part, v) in [("children", c.children), ("women", c.women)] {
         if v.is_some_and(|v| v > c.total) {
-            errors.add(format!("{field}.{part}"), "out_of_range", "must not exceed the total");
+            errors.add(
+                format!("{field}.{part}"),
+                "out_of_range",
+                "must not exceed the total",
+            );
         }
     }
 }
@@ -218,40 +255,100 @@ impl RecordBody for Incident {
         let mut seen = std::collections::HashSet::new();
         for (i, c) in self.categories.iter().enumerate() {
             if !vocabularies.contains(INCIDENT_CATEGORY, c) {
-                errors.add(format!("categories.{i}"), "unknown_term", format!("{c:?} is not a term of {INCIDENT_CATEGORY}"));
+                errors.add(
+                    format!("categories.{i}"),
+                    "unknown_term",
+                    format!("{c:?} is not a term of {INCIDENT_CATEGORY}"),
+                );
             } else if !seen.insert(c) {
-                errors.add(format!("categories.{i}"), "invalid", format!("{c:?} is listed twice"));
+                errors.add(
+                    format!("categories.{i}"),
+                    "invalid",
+                    format!("{c:?} is listed twice"),
+                );
             }
         }
         for (i, w) in self.weapons.iter().enumerate() {
             if !vocabularies.contains(WEAPON_TYPE, &w.kind) {
-                errors.add(format!("weapons.{i}.type"), "unknown_term", format!("{:?} is not a term of {WEAPON_TYPE}", w.kind));
+                errors.add(
+                    format!("weapons.{i}.type"),
+                    "unknown_term",
+                    format!("{:?} is not a term of {WEAPON_TYPE}", w.kind),
+                );
             }
-            errors.optional_text(&format!("weapons.{i}.model"), w.model.as_deref(), SHORT_TEXT);
-            errors.optional_text(&format!("weapons.{i}.calibre"), w.calibre.as_deref(), SHORT_TEXT);
+            errors.optional_text(
+                &format!("weapons.{i}.model"),
+                w.model.as_deref(),
+                SHORT_TEXT,
+            );
+            errors.optional_text(
+                &format!("weapons.{i}.calibre"),
+                w.calibre.as_deref(),
+                SHORT_TEXT,
+            );
             if let Some(c) = &w.origin_country
                 && !crate::country::is_country_code(c)
             {
-                errors.add(format!("weapons.{i}.origin_country"), "invalid", "must be an ISO 3166-1 alpha-2 code");
+                errors.add(
+                    format!("weapons.{i}.origin_country"),
+                    "invalid",
+                    "must be an ISO 3166-1 alpha-2 code",
+                );
             }
         }
-        errors.optional_text("alleged_perpetrator.party", self.alleged_perpetrator.party.as_deref(), SHORT_TEXT);
-        errors.optional_text("alleged_perpetrator.unit", self.alleged_perpetrator.unit.as_deref(), SHORT_TEXT);
+        errors.optional_text(
+            "alleged_perpetrator.party",
+            self.alleged_perpetrator.party.as_deref(),
+            SHORT_TEXT,
+        );
+        errors.optional_text(
+            "alleged_perpetrator.unit",
+            self.alleged_perpetrator.unit.as_deref(),
+            SHORT_TEXT,
+        );
         for (i, d) in self.damaged_objects.iter().enumerate() {
             if !vocabularies.contains(DAMAGED_OBJECT_TYPE, &d.kind) {
-                errors.add(format!("damaged_objects.{i}.type"), "unknown_term", format!("{:?} is not a term of {DAMAGED_OBJECT_TYPE}", d.kind));
+                errors.add(
+                    format!("damaged_objects.{i}.type"),
+                    "unknown_term",
+                    format!("{:?} is not a term of {DAMAGED_OBJECT_TYPE}", d.kind),
+                );
             }
-            errors.optional_text(&format!("damaged_objects.{i}.description"), d.description.as_deref(), LONG_TEXT);
+            errors.optional_text(
+                &format!("damaged_objects.{i}.description"),
+                d.description.as_deref(),
+                LONG_TEXT,
+            );
         }
-        validate_count("reported_casualties.killed", self.reported_casualties.killed.as_ref(), errors);
-        validate_count("reported_casualties.injured", self.reported_casualties.injured.as_ref(), errors);
-        validate_count("reported_casualties.missing", self.reported_casualties.missing.as_ref(), errors);
+        validate_count(
+            "reported_casualties.killed",
+            self.reported_casualties.killed.as_ref(),
+            errors,
+        );
+        validate_count(
+            "reported_casualties.injured",
+            self.reported_casualties.injured.as_ref(),
+            errors,
+        );
+        validate_count(
+            "reported_casualties.missing",
+            self.reported_casualties.missing.as_ref(),
+            errors,
+        );
     }
 
     fn index(&self) -> RecordIndex {
-        let mut terms: Vec<String> = self.categories.iter().map(|c| format!("category:{c}")).collect();
+        let mut terms: Vec<String> = self
+            .categories
+            .iter()
+            .map(|c| format!("category:{c}"))
+            .collect();
         terms.extend(self.weapons.iter().map(|w| format!("weapon:{}", w.kind)));
-        terms.extend(self.damaged_objects.iter().map(|d| format!("damaged_object:{}", d.kind)));
+        terms.extend(
+            self.damaged_objects
+                .iter()
+                .map(|d| format!("damaged_object:{}", d.kind)),
+        );
         if let Some(c) = &self.location.country {
             terms.push(format!("country:{c}"));
         }
@@ -264,7 +361,10 @@ impl RecordBody for Incident {
             self.title.as_str(),
             self.description.as_str(),
             &self.location.text(),
-            self.alleged_perpetrator.party.as_deref().unwrap_or_default(),
+            self.alleged_perpetrator
+                .party
+                .as_deref()
+                .unwrap_or_default(),
             self.alleged_perpetrator.unit.as_deref().unwrap_or_default(),
         ]
         .join(" ");

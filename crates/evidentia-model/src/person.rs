@@ -136,7 +136,11 @@ impl RecordBody for Person {
         }
         errors.optional_text("contacts", self.contacts.as_deref(), LONG_TEXT);
         if self.display_name().trim().is_empty() {
-            errors.add("given_name", "required", "a person needs at least one name (or name_original)");
+            errors.add(
+                "given_name",
+                "required",
+                "a person needs at least one name (or name_original)",
+            );
         }
         if let Some(a) = self.age_estimate {
             if a.min > a.max {
@@ -152,7 +156,11 @@ impl RecordBody for Person {
             errors.add("death_date", "invalid", "is before the birth date");
         }
         if self.death_date.is_some() && self.status != PersonStatus::Killed {
-            errors.add("death_date", "invalid", "a death date requires status killed");
+            errors.add(
+                "death_date",
+                "invalid",
+                "a death date requires status killed",
+            );
         }
     }
 
@@ -185,7 +193,11 @@ impl RecordBody for Person {
     }
 
     fn minimum_classification(&self) -> Classification {
-        if self.contacts.as_deref().is_some_and(|c| !c.trim().is_empty()) {
+        if self
+            .contacts
+            .as_deref()
+            .is_some_and(|c| !c.trim().is_empty())
+        {
             Classification::Restricted
         } else {
             Classification::Public
@@ -241,7 +253,10 @@ impl RecordBody for Involvement {
         RecordIndex {
             status: Some(self.role.as_str().to_owned()),
             terms: vec![format!("role:{}", self.role.as_str())],
-            links: vec![("person_id", self.person_id), ("incident_id", self.incident_id)],
+            links: vec![
+                ("person_id", self.person_id),
+                ("incident_id", self.incident_id),
+            ],
             text: self.notes.clone().unwrap_or_default(),
             label: self.role.as_str().to_owned(),
             ..RecordIndex::default()
@@ -262,7 +277,10 @@ mod tests {
     #[test]
     fn a_person_needs_a_name() {
         assert_eq!(errors(&Person::default()), ["given_name"]);
-        let p = Person { name_original: Some("Олена".into()), ..Person::default() };
+        let p = Person {
+            name_original: Some("Олена".into()),
+            ..Person::default()
+        };
         assert!(errors(&p).is_empty());
     }
 
@@ -280,7 +298,10 @@ mod tests {
 
     #[test]
     fn contacts_force_restricted() {
-        let mut p = Person { given_name: Some("A".into()), ..Person::default() };
+        let mut p = Person {
+            given_name: Some("A".into()),
+            ..Person::default()
+        };
         assert_eq!(p.minimum_classification(), Classification::Public);
         p.contacts = Some("+000 000".into());
         assert_eq!(p.minimum_classification(), Classification::Restricted);

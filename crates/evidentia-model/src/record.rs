@@ -13,7 +13,19 @@ use crate::validation::FieldErrors;
 use crate::vocab::Vocabularies;
 
 /// The kinds of record the stores keep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     Incident,
@@ -23,7 +35,12 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [Self::Incident, Self::Person, Self::Involvement, Self::Evidence];
+    pub const ALL: [RecordKind; 4] = [
+        Self::Incident,
+        Self::Person,
+        Self::Involvement,
+        Self::Evidence,
+    ];
 
     /// The stored name (`incident`).
     pub fn as_str(self) -> &'static str {
@@ -45,12 +62,27 @@ impl fmt::Display for RecordKind {
 impl FromStr for RecordKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown record kind {s:?}"))
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown record kind {s:?}"))
     }
 }
 
 /// Who may see a record. Ordered from the widest audience to the narrowest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Classification {
     /// May appear on the public portal once published.
@@ -64,7 +96,12 @@ pub enum Classification {
 }
 
 impl Classification {
-    pub const ALL: [Classification; 4] = [Self::Public, Self::Internal, Self::Restricted, Self::Confidential];
+    pub const ALL: [Classification; 4] = [
+        Self::Public,
+        Self::Internal,
+        Self::Restricted,
+        Self::Confidential,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -79,12 +116,27 @@ impl Classification {
 impl FromStr for Classification {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown classification {s:?}"))
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown classification {s:?}"))
     }
 }
 
 /// A user's role in one organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -114,9 +166,12 @@ impl Role {
 impl FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
-            format!("unknown role {s:?}: expected admin, investigator, analyst or viewer")
-        })
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown role {s:?}: expected admin, investigator, analyst or viewer")
+            })
     }
 }
 
@@ -207,11 +262,22 @@ pub fn uuid_v7_at(at: OffsetDateTime, random: [u8; 10]) -> Uuid {
 pub struct FixedClock {
     now: std::sync::Mutex<OffsetDateTime>,
     counter: std::sync::atomic::AtomicU64,
+    seed: u16,
 }
 
 impl FixedClock {
     pub fn new(now: OffsetDateTime) -> Self {
-        Self { now: std::sync::Mutex::new(now), counter: std::sync::atomic::AtomicU64::new(0) }
+        Self::seeded(now, 0)
+    }
+
+    /// A clock whose identifiers differ from those of clocks with another seed, for tests that
+    /// share one database.
+    pub fn seeded(now: OffsetDateTime, seed: u16) -> Self {
+        Self {
+            now: std::sync::Mutex::new(now),
+            counter: std::sync::atomic::AtomicU64::new(0),
+            seed,
+        }
     }
 
     pub fn advance(&self, by: time::Duration) {
@@ -223,12 +289,18 @@ impl FixedClock {
 
 impl Clock for FixedClock {
     fn now(&self) -> OffsetDateTime {
-        self.now.lock().map(|n| *n).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        self.now
+            .lock()
+            .map(|n| *n)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 
     fn new_id(&self) -> Uuid {
-        let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self
+            .counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut random = [0u8; 10];
+        random[..2].copy_from_slice(&self.seed.to_be_bytes());
         random[2..].copy_from_slice(&n.to_be_bytes());
         uuid_v7_at(self.now(), random)
     }

@@ -103,10 +103,16 @@ impl Vocabularies {
             let mut seen = std::collections::HashSet::new();
             for t in &v.terms {
                 if !is_code(&t.code) {
-                    return Err(VocabularyError::BadCode { vocabulary: v.name.clone(), code: t.code.clone() });
+                    return Err(VocabularyError::BadCode {
+                        vocabulary: v.name.clone(),
+                        code: t.code.clone(),
+                    });
                 }
                 if !seen.insert(t.code.as_str()) {
-                    return Err(VocabularyError::Duplicate { vocabulary: v.name.clone(), code: t.code.clone() });
+                    return Err(VocabularyError::Duplicate {
+                        vocabulary: v.name.clone(),
+                        code: t.code.clone(),
+                    });
                 }
             }
             by_name.insert(v.name.clone(), v);
@@ -124,7 +130,8 @@ impl Vocabularies {
 
     /// True when `code` is a term (current or retired) of vocabulary `name`.
     pub fn contains(&self, name: &str, code: &str) -> bool {
-        self.get(name).is_some_and(|v| v.terms.iter().any(|t| t.code == code))
+        self.get(name)
+            .is_some_and(|v| v.terms.iter().any(|t| t.code == code))
     }
 
     /// The term, if any.
@@ -162,15 +169,24 @@ mod tests {
         for name in [WEAPON_TYPE, DAMAGED_OBJECT_TYPE, EVIDENCE_ACQUISITION] {
             assert!(v.get(name).is_some_and(|v| !v.terms.is_empty()), "{name}");
         }
-        assert_eq!(v.term(INCIDENT_CATEGORY, "pillage").unwrap().label("uk"), "Мародерство");
+        assert_eq!(
+            v.term(INCIDENT_CATEGORY, "pillage").unwrap().label("uk"),
+            "Мародерство"
+        );
     }
 
     #[test]
     fn bad_vocabularies_are_refused() {
         let bad = "[[vocabulary]]\nname='x'\nterm=[{code='Bad Code',en='a',uk='a',ru='a'}]";
-        assert!(matches!(Vocabularies::from_toml(bad), Err(VocabularyError::BadCode { .. })));
+        assert!(matches!(
+            Vocabularies::from_toml(bad),
+            Err(VocabularyError::BadCode { .. })
+        ));
         let dup = "[[vocabulary]]\nname='x'\nterm=[{code='a',en='a',uk='a',ru='a'},{code='a',en='b',uk='b',ru='b'}]";
-        assert!(matches!(Vocabularies::from_toml(dup), Err(VocabularyError::Duplicate { .. })));
+        assert!(matches!(
+            Vocabularies::from_toml(dup),
+            Err(VocabularyError::Duplicate { .. })
+        ));
     }
 
     #[test]

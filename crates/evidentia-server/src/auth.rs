@@ -18,7 +18,10 @@ const TOKEN_PREFIX: &str = "evd_";
 
 /// A fresh token secret from 32 random bytes.
 pub fn new_token_secret(random: [u8; 32]) -> String {
-    format!("{TOKEN_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random))
+    format!(
+        "{TOKEN_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random)
+    )
 }
 
 /// What the store keeps of a token secret.
@@ -30,7 +33,9 @@ pub fn token_hash(secret: &str) -> String {
 fn well_formed(secret: &str) -> bool {
     secret.len() == TOKEN_PREFIX.len() + 43
         && secret.starts_with(TOKEN_PREFIX)
-        && secret[TOKEN_PREFIX.len()..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && secret[TOKEN_PREFIX.len()..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The caller of a request.
@@ -40,34 +45,48 @@ pub struct Caller(pub Viewer);
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(value) = parts.headers.get(AUTHORIZATION) else {
             return Ok(Self(Viewer::Public));
         };
-        let value = value
-            .to_str()
-            .map_err(|_| ApiError::Unauthorized("the Authorization header is not readable text".into()))?;
-        let (scheme, secret) = value
-            .split_once(' ')
-            .ok_or_else(|| ApiError::Unauthorized("expected \"Authorization: Bearer <token>\"".into()))?;
+        let value = value.to_str().map_err(|_| {
+            ApiError::Unauthorized("the Authorization header is not readable text".into())
+        })?;
+        let (scheme, secret) = value.split_once(' ').ok_or_else(|| {
+            ApiError::Unauthorized("expected \"Authorization: Bearer <token>\"".into())
+        })?;
         if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(ApiError::Unauthorized("only Bearer tokens are accepted".into()));
+            return Err(ApiError::Unauthorized(
+                "only Bearer tokens are accepted".into(),
+            ));
         }
         let secret = secret.trim();
         if !well_formed(secret) {
             return Err(ApiError::Unauthorized("the token is malformed".into()));
         }
-        let (_, user) = match state.store.use_token(&token_hash(secret), state.clock.now()).await {
+        let (_, user) = match state
+            .store
+            .use_token(&token_hash(secret), state.clock.now())
+            .await
+        {
             Ok(found) => found,
             Err(StoreError::NotFound) => {
-                return Err(ApiError::Unauthorized("the token is unknown or revoked".into()));
+                return Err(ApiError::Unauthorized(
+                    "the token is unknown or revoked".into(),
+                ));
             }
             Err(e) => return Err(e.into()),
         };
         let memberships = state.store.memberships(user.id).await?;
         Ok(Self(Viewer::Staff {
             user_id: user.id,
-            memberships: memberships.into_iter().map(|m| (m.organisation_id, m.role)).collect(),
+            memberships: memberships
+                .into_iter()
+                .map(|m| (m.organisation_id, m.role))
+                .collect(),
         }))
     }
 }
@@ -112,7 +131,8 @@ pub fn hash_password(password: &str, salt: [u8; 16]) -> Result<String, PasswordE
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(PasswordError::TooShort);
     }
-    let salt = argon2::password_hash::SaltString::encode_b64(&salt).map_err(|e| PasswordError::Hash(e.to_string()))?;
+    let salt = argon2::password_hash::SaltString::encode_b64(&salt)
+        .map_err(|e| PasswordError::Hash(e.to_string()))?;
     argon2::Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -125,8 +145,11 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     if password.len() > MAX_PASSWORD_BYTES {
         return false;
     }
-    argon2::password_hash::PasswordHash::new(phc)
-        .is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    argon2::password_hash::PasswordHash::new(phc).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// The form in which e-mail addresses are stored and compared: trimmed, lower case.
@@ -137,7 +160,9 @@ pub fn normalise_email(email: &str) -> Result<String, String> {
     }
     match e.split_once('@') {
         Some((local, domain))
-            if !local.is_empty() && domain.contains('.') && !e.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+            if !local.is_empty()
+                && domain.contains('.')
+                && !e.chars().any(|c| c.is_whitespace() || c.is_control()) =>
         {
             Ok(e)
         }
@@ -155,14 +180,23 @@ mod password_tests {
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password("correct horse battery", &h));
         assert!(!verify_password("correct horse batterY", &h));
-        assert!(matches!(hash_password("short", [1; 16]), Err(PasswordError::TooShort)));
-        assert!(matches!(hash_password(&"x".repeat(5000), [1; 16]), Err(PasswordError::TooLong)));
+        assert!(matches!(
+            hash_password("short", [1; 16]),
+            Err(PasswordError::TooShort)
+        ));
+        assert!(matches!(
+            hash_password(&"x".repeat(5000), [1; 16]),
+            Err(PasswordError::TooLong)
+        ));
         assert!(!verify_password("x", "not a hash"));
     }
 
     #[test]
     fn emails_are_normalised() {
-        assert_eq!(normalise_email("  Ada@Example.ORG ").unwrap(), "ada@example.org");
+        assert_eq!(
+            normalise_email("  Ada@Example.ORG ").unwrap(),
+            "ada@example.org"
+        );
         assert!(normalise_email("ada").is_err());
         assert!(normalise_email("a b@example.org").is_err());
         assert!(normalise_email(&format!("{}@example.org", "a".repeat(300))).is_err());

@@ -66,35 +66,73 @@ impl ApiError {
         let message = message.into();
         Self::BadRequest(
             format!("{field}: {message}"),
-            vec![FieldError { field: field.to_owned(), code: "invalid".into(), message }],
+            vec![FieldError {
+                field: field.to_owned(),
+                code: "invalid".into(),
+                message,
+            }],
         )
     }
 
     /// A 422 about one field.
     pub fn invalid_field(field: &str, code: &str, message: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError { field: field.to_owned(), code: code.to_owned(), message: message.into() }])
+        Self::Validation(vec![FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        }])
     }
 
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             Self::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required"),
+            Self::Unauthorized(_) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Authentication required",
+            ),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
-            Self::BadRequest(..) => (StatusCode::BAD_REQUEST, "bad-request", "The request could not be read"),
-            Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "The record is not valid"),
+            Self::BadRequest(..) => (
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "The request could not be read",
+            ),
+            Self::Validation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "The record is not valid",
+            ),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
-            Self::PreconditionFailed { .. } => {
-                (StatusCode::PRECONDITION_FAILED, "stale-version", "The record changed since you read it")
-            }
-            Self::PreconditionRequired => {
-                (StatusCode::PRECONDITION_REQUIRED, "version-required", "If-Match with the record's version is required")
-            }
-            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "The request body is too large"),
-            Self::UnsupportedMediaType(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "media-type", "Unsupported media type")
-            }
-            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
-            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
+            Self::PreconditionFailed { .. } => (
+                StatusCode::PRECONDITION_FAILED,
+                "stale-version",
+                "The record changed since you read it",
+            ),
+            Self::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "version-required",
+                "If-Match with the record's version is required",
+            ),
+            Self::PayloadTooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "The request body is too large",
+            ),
+            Self::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "media-type",
+                "Unsupported media type",
+            ),
+            Self::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+            ),
+            Self::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+            ),
         }
     }
 
@@ -102,24 +140,43 @@ impl ApiError {
         let (status, kind, title) = self.parts();
         let (detail, errors, current_version) = match self {
             Self::NotFound => (None, Vec::new(), None),
-            Self::Unauthorized(d) | Self::Forbidden(d) | Self::Conflict(d) | Self::UnsupportedMediaType(d) => {
-                (Some(d.clone()), Vec::new(), None)
-            }
+            Self::Unauthorized(d)
+            | Self::Forbidden(d)
+            | Self::Conflict(d)
+            | Self::UnsupportedMediaType(d) => (Some(d.clone()), Vec::new(), None),
             Self::BadRequest(d, errors) => (Some(d.clone()), errors.clone(), None),
             Self::Validation(errors) => (
-                Some(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")),
+                Some(
+                    errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
                 errors.clone(),
                 None,
             ),
-            Self::PreconditionFailed { current } => {
-                (Some(format!("the record is now at version {current}")), Vec::new(), Some(*current))
-            }
-            Self::PreconditionRequired => {
-                (Some("send If-Match with the version you read".into()), Vec::new(), None)
-            }
-            Self::PayloadTooLarge(limit) => (Some(format!("the limit is {limit} bytes")), Vec::new(), None),
+            Self::PreconditionFailed { current } => (
+                Some(format!("the record is now at version {current}")),
+                Vec::new(),
+                Some(*current),
+            ),
+            Self::PreconditionRequired => (
+                Some("send If-Match with the version you read".into()),
+                Vec::new(),
+                None,
+            ),
+            Self::PayloadTooLarge(limit) => (
+                Some(format!("the limit is {limit} bytes")),
+                Vec::new(),
+                None,
+            ),
             // Causes are logged, not shown.
-            Self::Unavailable(_) => (Some("the database is not reachable".into()), Vec::new(), None),
+            Self::Unavailable(_) => (
+                Some("the database is not reachable".into()),
+                Vec::new(),
+                None,
+            ),
             Self::Internal(_) => (Some("the error has been logged".into()), Vec::new(), None),
         };
         Problem {
@@ -150,16 +207,19 @@ impl IntoResponse for ApiError {
             tracing::error!(%cause, "request failed");
         }
         let problem = self.problem();
-        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if matches!(self, Self::Unauthorized(_)) {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"evidentia\""));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"evidentia\""),
+            );
         }
         response
     }

@@ -24,7 +24,9 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { max_json_bytes: 1024 * 1024 }
+        Self {
+            max_json_bytes: 1024 * 1024,
+        }
     }
 }
 
@@ -55,7 +57,10 @@ impl AppState {
 
     /// The vocabularies as last loaded.
     pub fn vocabularies(&self) -> Arc<Vocabularies> {
-        self.vocabularies.read().map(|v| Arc::clone(&v)).unwrap_or_default()
+        self.vocabularies
+            .read()
+            .map(|v| Arc::clone(&v))
+            .unwrap_or_default()
     }
 }
 
@@ -107,5 +112,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

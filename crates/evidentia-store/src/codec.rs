@@ -44,7 +44,8 @@ pub(crate) fn parse_kind(s: &str) -> Result<RecordKind> {
 }
 
 pub(crate) fn parse_classification(s: &str) -> Result<Classification> {
-    s.parse().map_err(|e: String| corrupt("classification", s, e))
+    s.parse()
+        .map_err(|e: String| corrupt("classification", s, e))
 }
 
 pub(crate) fn parse_role(s: &str) -> Result<Role> {
@@ -61,7 +62,10 @@ pub(crate) fn check_new(meta: &Meta) -> Result<()> {
     if meta.version == 1 {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!("a new record has version 1, not {}", meta.version)))
+        Err(StoreError::Invalid(format!(
+            "a new record has version 1, not {}",
+            meta.version
+        )))
     }
 }
 

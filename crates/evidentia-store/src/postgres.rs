@@ -21,11 +21,13 @@ use tokio_postgres::types::{FromSql, ToSql, Type};
 use tokio_postgres::{NoTls, Row};
 use uuid::Uuid;
 
-use crate::codec::{check_new, parse_classification, parse_kind, parse_role, search_keys, time_key};
+use crate::codec::{
+    check_new, parse_classification, parse_kind, parse_role, search_keys, time_key,
+};
 use crate::query::{Dialect, Param, RECORD_COLUMNS, cursor_key, list_sql};
 use crate::{
-    ApiToken, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page, RecordUpdate, Result, Store,
-    StoreError, StoredRecord, User, redact_url,
+    ApiToken, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page,
+    RecordUpdate, Result, Store, StoreError, StoredRecord, User, redact_url,
 };
 
 /// Forward-only; a deployment records in `schema_migrations` which ones it has run.
@@ -52,7 +54,9 @@ fn search_vec(arg: &str) -> String {
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
         match e.as_db_error() {
-            Some(db) if *db.code() == SqlState::UNIQUE_VIOLATION => StoreError::Duplicate(unique_message(db)),
+            Some(db) if *db.code() == SqlState::UNIQUE_VIOLATION => {
+                StoreError::Duplicate(unique_message(db))
+            }
             _ => StoreError::Backend(e.to_string()),
         }
     }
@@ -72,14 +76,23 @@ impl From<PoolError> for StoreError {
 /// violation's detail (`Key (email)=(…) already exists.`); the values in it are left out, as they
 /// may be personal data.
 fn unique_message(db: &tokio_postgres::error::DbError) -> String {
-    let columns =
-        db.detail().and_then(|d| d.strip_prefix("Key (")).and_then(|d| d.split_once(")=(").map(|(cols, _)| cols));
+    let columns = db
+        .detail()
+        .and_then(|d| d.strip_prefix("Key ("))
+        .and_then(|d| d.split_once(")=(").map(|(cols, _)| cols));
     match (db.table(), columns) {
         (Some(table), Some(cols)) => {
-            let cols = cols.split(", ").map(|c| format!("{table}.{c}")).collect::<Vec<_>>().join(", ");
+            let cols = cols
+                .split(", ")
+                .map(|c| format!("{table}.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             format!("UNIQUE constraint failed: {cols}")
         }
-        _ => format!("UNIQUE constraint failed: {}", db.constraint().unwrap_or("a unique value")),
+        _ => format!(
+            "UNIQUE constraint failed: {}",
+            db.constraint().unwrap_or("a unique value")
+        ),
     }
 }
 
@@ -93,7 +106,8 @@ fn duplicate_as(e: tokio_postgres::Error, what: impl FnOnce() -> String) -> Stor
 
 /// A column of a row; a value of an unexpected type is reported, never a panic.
 fn col<'a, T: FromSql<'a>>(row: &'a Row, i: usize) -> Result<T> {
-    row.try_get(i).map_err(|e| StoreError::Backend(format!("column {i} cannot be read: {e}")))
+    row.try_get(i)
+        .map_err(|e| StoreError::Backend(format!("column {i} cannot be read: {e}")))
 }
 
 fn json_text(v: &impl serde::Serialize) -> Result<serde_json::Value> {
@@ -136,7 +150,8 @@ fn record_from_row(row: &Row) -> Result<StoredRecord> {
     })
 }
 
-const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.created_at, u.disabled";
+const USER_COLUMNS: &str =
+    "u.id, u.email, u.display_name, u.password_hash, u.created_at, u.disabled";
 
 /// Decodes [`USER_COLUMNS`] starting at column `at`.
 fn user_from_row(row: &Row, at: usize) -> Result<User> {
@@ -151,12 +166,21 @@ fn user_from_row(row: &Row, at: usize) -> Result<User> {
 }
 
 fn organisation_from_row(row: &Row) -> Result<Organisation> {
-    Ok(Organisation { id: col(row, 0)?, name: col(row, 1)?, created_at: col(row, 2)? })
+    Ok(Organisation {
+        id: col(row, 0)?,
+        name: col(row, 1)?,
+        created_at: col(row, 2)?,
+    })
 }
 
-async fn put_vocabularies(tx: &deadpool_postgres::Transaction<'_>, vocabularies: &Vocabularies) -> Result<()> {
+async fn put_vocabularies(
+    tx: &deadpool_postgres::Transaction<'_>,
+    vocabularies: &Vocabularies,
+) -> Result<()> {
     tx.execute("DELETE FROM vocabularies", &[]).await?;
-    let insert = tx.prepare_cached("INSERT INTO vocabularies (name, body) VALUES ($1, $2)").await?;
+    let insert = tx
+        .prepare_cached("INSERT INTO vocabularies (name, body) VALUES ($1, $2)")
+        .await?;
     for v in vocabularies.iter() {
         tx.execute(&insert, &[&v.name, &json_text(v)?]).await?;
     }
@@ -164,7 +188,10 @@ async fn put_vocabularies(tx: &deadpool_postgres::Transaction<'_>, vocabularies:
 }
 
 /// Writes the terms and links of records, given as (record id, index) pairs.
-async fn write_index(tx: &deadpool_postgres::Transaction<'_>, records: &[(Uuid, &RecordIndex)]) -> Result<()> {
+async fn write_index(
+    tx: &deadpool_postgres::Transaction<'_>,
+    records: &[(Uuid, &RecordIndex)],
+) -> Result<()> {
     let mut term_ids = Vec::new();
     let mut terms = Vec::new();
     let mut link_targets = Vec::new();
@@ -199,13 +226,17 @@ async fn write_index(tx: &deadpool_postgres::Transaction<'_>, records: &[(Uuid, 
                  ON CONFLICT DO NOTHING",
             )
             .await?;
-        tx.execute(&stmt, &[&link_targets, &link_fields, &link_ids]).await?;
+        tx.execute(&stmt, &[&link_targets, &link_fields, &link_ids])
+            .await?;
     }
     Ok(())
 }
 
 /// Inserts one chunk of records, each table in one statement.
-async fn insert_chunk(tx: &deadpool_postgres::Transaction<'_>, records: &[NewRecord]) -> Result<()> {
+async fn insert_chunk(
+    tx: &deadpool_postgres::Transaction<'_>,
+    records: &[NewRecord],
+) -> Result<()> {
     let n = records.len();
     let mut ids = Vec::with_capacity(n);
     let mut kinds = Vec::with_capacity(n);
@@ -287,9 +318,14 @@ async fn insert_chunk(tx: &deadpool_postgres::Transaction<'_>, records: &[NewRec
         )
         .await?;
     if inserted != n as u64 {
-        return Err(StoreError::Backend(format!("{inserted} of {n} records inserted")));
+        return Err(StoreError::Backend(format!(
+            "{inserted} of {n} records inserted"
+        )));
     }
-    let index = records.iter().map(|r| (r.meta.id, &r.index)).collect::<Vec<_>>();
+    let index = records
+        .iter()
+        .map(|r| (r.meta.id, &r.index))
+        .collect::<Vec<_>>();
     write_index(tx, &index).await
 }
 
@@ -301,15 +337,22 @@ pub struct PostgresStore {
 impl PostgresStore {
     /// Connects to the database a `postgres://` URL names and brings its schema up to date.
     pub async fn connect(url: &str) -> Result<Self> {
-        let mut config: tokio_postgres::Config =
-            url.parse().map_err(|e| StoreError::Invalid(format!("database URL {:?}: {e}", redact_url(url))))?;
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Invalid(format!("database URL {:?}: {e}", redact_url(url))))?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
         if config.get_application_name().is_none() {
             config.application_name("evidentia");
         }
-        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .runtime(Runtime::Tokio1)
@@ -332,7 +375,8 @@ impl PostgresStore {
     async fn migrate(&self) -> Result<()> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .await?;
         tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                  version BIGINT PRIMARY KEY,
@@ -340,15 +384,29 @@ impl PostgresStore {
              )",
         )
         .await?;
-        let current: i64 =
-            col(&tx.query_one("SELECT COALESCE(MAX(version), 0)::bigint FROM schema_migrations", &[]).await?, 0)?;
+        let current: i64 = col(
+            &tx.query_one(
+                "SELECT COALESCE(MAX(version), 0)::bigint FROM schema_migrations",
+                &[],
+            )
+            .await?,
+            0,
+        )?;
         for (version, sql) in MIGRATIONS {
             if *version > current {
                 tx.batch_execute(sql).await?;
-                tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[version]).await?;
+                tx.execute(
+                    "INSERT INTO schema_migrations (version) VALUES ($1)",
+                    &[version],
+                )
+                .await?;
             }
         }
-        let vocabularies: i64 = col(&tx.query_one("SELECT COUNT(*) FROM vocabularies", &[]).await?, 0)?;
+        let vocabularies: i64 = col(
+            &tx.query_one("SELECT COUNT(*) FROM vocabularies", &[])
+                .await?,
+            0,
+        )?;
         if vocabularies == 0 {
             put_vocabularies(&tx, &Vocabularies::defaults()).await?;
         }
@@ -365,8 +423,9 @@ impl Store for PostgresStore {
 
     async fn create_organisation(&self, org: &Organisation) -> Result<()> {
         let client = self.client().await?;
-        let stmt =
-            client.prepare_cached("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)").await?;
+        let stmt = client
+            .prepare_cached("INSERT INTO organisations (id, name, created_at) VALUES ($1, $2, $3)")
+            .await?;
         client
             .execute(&stmt, &[&org.id, &org.name, &org.created_at])
             .await
@@ -376,17 +435,30 @@ impl Store for PostgresStore {
 
     async fn organisation_by_name(&self, name: &str) -> Result<Organisation> {
         let client = self.client().await?;
-        let stmt = client.prepare_cached("SELECT id, name, created_at FROM organisations WHERE name = $1").await?;
-        let row = client.query_opt(&stmt, &[&name]).await?.ok_or(StoreError::NotFound)?;
+        let stmt = client
+            .prepare_cached("SELECT id, name, created_at FROM organisations WHERE name = $1")
+            .await?;
+        let row = client
+            .query_opt(&stmt, &[&name])
+            .await?
+            .ok_or(StoreError::NotFound)?;
         organisation_from_row(&row)
     }
 
     async fn organisations(&self) -> Result<Vec<Organisation>> {
         let client = self.client().await?;
         // Byte order, as SQLite sorts, whatever collation the database was created with.
-        let stmt =
-            client.prepare_cached("SELECT id, name, created_at FROM organisations ORDER BY name COLLATE \"C\"").await?;
-        client.query(&stmt, &[]).await?.iter().map(organisation_from_row).collect()
+        let stmt = client
+            .prepare_cached(
+                "SELECT id, name, created_at FROM organisations ORDER BY name COLLATE \"C\"",
+            )
+            .await?;
+        client
+            .query(&stmt, &[])
+            .await?
+            .iter()
+            .map(organisation_from_row)
+            .collect()
     }
 
     async fn create_user(&self, user: &User, memberships: &[Membership]) -> Result<()> {
@@ -400,14 +472,25 @@ impl Store for PostgresStore {
             .await?;
         tx.execute(
             &stmt,
-            &[&user.id, &user.email, &user.display_name, &user.password_hash, &user.created_at, &user.disabled],
+            &[
+                &user.id,
+                &user.email,
+                &user.display_name,
+                &user.password_hash,
+                &user.created_at,
+                &user.disabled,
+            ],
         )
         .await
         .map_err(|e| duplicate_as(e, || format!("user {:?}", user.email)))?;
-        let stmt =
-            tx.prepare_cached("INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, $3)").await?;
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, $3)",
+            )
+            .await?;
         for m in memberships {
-            tx.execute(&stmt, &[&user.id, &m.organisation_id, &m.role.as_str()]).await?;
+            tx.execute(&stmt, &[&user.id, &m.organisation_id, &m.role.as_str()])
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -415,15 +498,29 @@ impl Store for PostgresStore {
 
     async fn user_by_email(&self, email: &str) -> Result<User> {
         let client = self.client().await?;
-        let stmt = client.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1")).await?;
-        let row = client.query_opt(&stmt, &[&email]).await?.ok_or(StoreError::NotFound)?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
+            ))
+            .await?;
+        let row = client
+            .query_opt(&stmt, &[&email])
+            .await?
+            .ok_or(StoreError::NotFound)?;
         user_from_row(&row, 0)
     }
 
     async fn user(&self, id: Uuid) -> Result<User> {
         let client = self.client().await?;
-        let stmt = client.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1")).await?;
-        let row = client.query_opt(&stmt, &[&id]).await?.ok_or(StoreError::NotFound)?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+            ))
+            .await?;
+        let row = client
+            .query_opt(&stmt, &[&id])
+            .await?
+            .ok_or(StoreError::NotFound)?;
         user_from_row(&row, 0)
     }
 
@@ -436,7 +533,12 @@ impl Store for PostgresStore {
             .query(&stmt, &[&user_id])
             .await?
             .iter()
-            .map(|r| Ok(Membership { organisation_id: col(r, 0)?, role: parse_role(col(r, 1)?)? }))
+            .map(|r| {
+                Ok(Membership {
+                    organisation_id: col(r, 0)?,
+                    role: parse_role(col(r, 1)?)?,
+                })
+            })
             .collect()
     }
 
@@ -447,7 +549,18 @@ impl Store for PostgresStore {
                 "INSERT INTO api_tokens (id, user_id, name, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
             )
             .await?;
-        client.execute(&stmt, &[&token.id, &token.user_id, &token.name, &token.secret_hash, &token.created_at]).await?;
+        client
+            .execute(
+                &stmt,
+                &[
+                    &token.id,
+                    &token.user_id,
+                    &token.name,
+                    &token.secret_hash,
+                    &token.created_at,
+                ],
+            )
+            .await?;
         Ok(())
     }
 
@@ -462,7 +575,10 @@ impl Store for PostgresStore {
                  RETURNING t.id, t.name, t.created_at, {USER_COLUMNS}"
             ))
             .await?;
-        let row = client.query_opt(&stmt, &[&secret_hash, &at]).await?.ok_or(StoreError::NotFound)?;
+        let row = client
+            .query_opt(&stmt, &[&secret_hash, &at])
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let user = user_from_row(&row, 3)?;
         let token = ApiToken {
             id: col(&row, 0)?,
@@ -478,7 +594,9 @@ impl Store for PostgresStore {
 
     async fn vocabularies(&self) -> Result<Vocabularies> {
         let client = self.client().await?;
-        let stmt = client.prepare_cached("SELECT body FROM vocabularies ORDER BY name COLLATE \"C\"").await?;
+        let stmt = client
+            .prepare_cached("SELECT body FROM vocabularies ORDER BY name COLLATE \"C\"")
+            .await?;
         let list = client
             .query(&stmt, &[])
             .await?
@@ -519,8 +637,13 @@ impl Store for PostgresStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         // The row lock makes a concurrent update of the same record wait, then see the new version.
-        let stmt = tx.prepare_cached("SELECT version FROM records WHERE id = $1 AND kind = $2 FOR UPDATE").await?;
-        let row = tx.query_opt(&stmt, &[&u.id, &u.kind.as_str()]).await?.ok_or(StoreError::NotFound)?;
+        let stmt = tx
+            .prepare_cached("SELECT version FROM records WHERE id = $1 AND kind = $2 FOR UPDATE")
+            .await?;
+        let row = tx
+            .query_opt(&stmt, &[&u.id, &u.kind.as_str()])
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let version: i64 = col(&row, 0)?;
         if version != u.expected_version {
             return Err(StoreError::Conflict { current: version });
@@ -567,9 +690,13 @@ impl Store for PostgresStore {
             )
             .await?;
         let record = record_from_row(&row)?;
-        let stmt = tx.prepare_cached("DELETE FROM record_terms WHERE record_id = $1").await?;
+        let stmt = tx
+            .prepare_cached("DELETE FROM record_terms WHERE record_id = $1")
+            .await?;
         tx.execute(&stmt, &[&u.id]).await?;
-        let stmt = tx.prepare_cached("DELETE FROM record_links WHERE record_id = $1").await?;
+        let stmt = tx
+            .prepare_cached("DELETE FROM record_links WHERE record_id = $1")
+            .await?;
         tx.execute(&stmt, &[&u.id]).await?;
         write_index(&tx, &[(u.id, &u.index)]).await?;
         tx.commit().await?;
@@ -579,9 +706,14 @@ impl Store for PostgresStore {
     async fn get(&self, kind: RecordKind, id: Uuid) -> Result<StoredRecord> {
         let client = self.client().await?;
         let stmt = client
-            .prepare_cached(&format!("SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = $1 AND r.kind = $2"))
+            .prepare_cached(&format!(
+                "SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = $1 AND r.kind = $2"
+            ))
             .await?;
-        let row = client.query_opt(&stmt, &[&id, &kind.as_str()]).await?.ok_or(StoreError::NotFound)?;
+        let row = client
+            .query_opt(&stmt, &[&id, &kind.as_str()])
+            .await?
+            .ok_or(StoreError::NotFound)?;
         record_from_row(&row)
     }
 
@@ -591,12 +723,17 @@ impl Store for PostgresStore {
         let client = self.client().await?;
         // Not prepared: the text varies with the filters, and each statement would stay cached on
         // its connection.
-        let rows = client.query_typed(&sql.text, &typed_params(&sql.params)).await?;
+        let rows = client
+            .query_typed(&sql.text, &typed_params(&sql.params))
+            .await?;
         let mut items: Vec<(StoredRecord, i64)> = Vec::with_capacity(limit.min(rows.len()));
         let mut next = None;
         for row in &rows {
             if items.len() == limit {
-                next = items.last().map(|(r, key)| Cursor { key: *key, id: r.meta.id });
+                next = items.last().map(|(r, key)| Cursor {
+                    key: *key,
+                    id: r.meta.id,
+                });
                 break;
             }
             let record = record_from_row(row)?;
@@ -604,13 +741,18 @@ impl Store for PostgresStore {
             let key = cursor_key(sort, period_from.map(i64::from), col(row, 12)?);
             items.push((record, key));
         }
-        Ok(Page { items: items.into_iter().map(|(r, _)| r).collect(), next })
+        Ok(Page {
+            items: items.into_iter().map(|(r, _)| r).collect(),
+            next,
+        })
     }
 
     async fn count(&self, query: &ListQuery) -> Result<u64> {
         let sql = list_sql(query, Dialect::Postgres, true);
         let client = self.client().await?;
-        let row = client.query_typed_one(&sql.text, &typed_params(&sql.params)).await?;
+        let row = client
+            .query_typed_one(&sql.text, &typed_params(&sql.params))
+            .await?;
         let n: i64 = col(&row, 0)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -664,11 +806,16 @@ mod tests {
 
     /// A fresh database and its URL, or `None` without a test server.
     async fn fresh_database() -> Option<(String, String)> {
-        let admin = std::env::var("EVIDENTIA_TEST_PG_ADMIN_URL").ok().filter(|u| !u.is_empty())?;
+        let admin = std::env::var("EVIDENTIA_TEST_PG_ADMIN_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
         let name = format!("evidentia_{}", Uuid::new_v4().simple());
         let (client, connection) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
         tokio::spawn(connection);
-        client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
         let base = admin.rsplit_once('/').unwrap().0;
         Some((format!("{base}/{name}"), name))
     }
@@ -677,12 +824,22 @@ mod tests {
         if let Ok(admin) = std::env::var("EVIDENTIA_TEST_PG_ADMIN_URL") {
             let (client, connection) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
             tokio::spawn(connection);
-            client.batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+            client
+                .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+                .await
+                .unwrap();
         }
     }
 
-    fn record(id: Uuid, org: Uuid, kind: RecordKind, index: RecordIndex, body: serde_json::Value) -> NewRecord {
-        let at = datetime!(2024-03-01 12:00:00.123456 UTC) + time::Duration::milliseconds(i64::from(id.as_fields().1));
+    fn record(
+        id: Uuid,
+        org: Uuid,
+        kind: RecordKind,
+        index: RecordIndex,
+        body: serde_json::Value,
+    ) -> NewRecord {
+        let at = datetime!(2024-03-01 12:00:00.123456 UTC)
+            + time::Duration::milliseconds(i64::from(id.as_fields().1));
         let meta = Meta {
             id,
             organisation_id: org,
@@ -693,7 +850,12 @@ mod tests {
             updated_by: org,
             version: 1,
         };
-        NewRecord { kind, meta, body, index }
+        NewRecord {
+            kind,
+            meta,
+            body,
+            index,
+        }
     }
 
     fn id(n: u16) -> Uuid {
@@ -706,17 +868,52 @@ mod tests {
         let mut log = |what: &str, answer: String| out.push(format!("{what}: {answer}"));
         let t0 = datetime!(2024-03-01 12:00 UTC);
         let (a, b) = (id(1), id(2));
-        let org_a = Organisation { id: a, name: "Ärzte office".into(), created_at: t0 };
-        let org_b = Organisation { id: b, name: "Zed monitor".into(), created_at: t0 };
-        log("org a", format!("{:?}", store.create_organisation(&org_a).await));
-        log("org b", format!("{:?}", store.create_organisation(&org_b).await));
-        let same_name = Organisation { id: id(3), ..org_a.clone() };
-        log("org same name", format!("{:?}", store.create_organisation(&same_name).await));
-        let same_id = Organisation { name: "Other".into(), ..org_a.clone() };
-        log("org same id", format!("{:?}", store.create_organisation(&same_id).await));
-        log("org by name", format!("{:?}", store.organisation_by_name("Zed monitor").await));
-        log("org by missing name", format!("{:?}", store.organisation_by_name("None").await));
-        log("organisations", format!("{:?}", store.organisations().await));
+        let org_a = Organisation {
+            id: a,
+            name: "Ärzte office".into(),
+            created_at: t0,
+        };
+        let org_b = Organisation {
+            id: b,
+            name: "Zed monitor".into(),
+            created_at: t0,
+        };
+        log(
+            "org a",
+            format!("{:?}", store.create_organisation(&org_a).await),
+        );
+        log(
+            "org b",
+            format!("{:?}", store.create_organisation(&org_b).await),
+        );
+        let same_name = Organisation {
+            id: id(3),
+            ..org_a.clone()
+        };
+        log(
+            "org same name",
+            format!("{:?}", store.create_organisation(&same_name).await),
+        );
+        let same_id = Organisation {
+            name: "Other".into(),
+            ..org_a.clone()
+        };
+        log(
+            "org same id",
+            format!("{:?}", store.create_organisation(&same_id).await),
+        );
+        log(
+            "org by name",
+            format!("{:?}", store.organisation_by_name("Zed monitor").await),
+        );
+        log(
+            "org by missing name",
+            format!("{:?}", store.organisation_by_name("None").await),
+        );
+        log(
+            "organisations",
+            format!("{:?}", store.organisations().await),
+        );
 
         let user = User {
             id: id(10),
@@ -727,20 +924,67 @@ mod tests {
             disabled: false,
         };
         let roles = [
-            Membership { organisation_id: b, role: Role::Viewer },
-            Membership { organisation_id: a, role: Role::Admin },
+            Membership {
+                organisation_id: b,
+                role: Role::Viewer,
+            },
+            Membership {
+                organisation_id: a,
+                role: Role::Admin,
+            },
         ];
-        log("user", format!("{:?}", store.create_user(&user, &roles).await));
-        log("user same email", format!("{:?}", store.create_user(&User { id: id(11), ..user.clone() }, &[]).await));
+        log(
+            "user",
+            format!("{:?}", store.create_user(&user, &roles).await),
+        );
+        log(
+            "user same email",
+            format!(
+                "{:?}",
+                store
+                    .create_user(
+                        &User {
+                            id: id(11),
+                            ..user.clone()
+                        },
+                        &[]
+                    )
+                    .await
+            ),
+        );
         let twice = [roles[0], roles[0]];
-        let other = User { id: id(12), email: "b@example.org".into(), ..user.clone() };
-        log("membership twice", format!("{:?}", store.create_user(&other, &twice).await));
-        log("user after failed create", format!("{:?}", store.user(id(12)).await));
-        log("user by email", format!("{:?}", store.user_by_email("a@example.org").await));
-        log("memberships", format!("{:?}", store.memberships(user.id).await));
-        let disabled =
-            User { id: id(13), email: "d@example.org".into(), disabled: true, password_hash: None, ..user.clone() };
-        log("disabled user", format!("{:?}", store.create_user(&disabled, &[]).await));
+        let other = User {
+            id: id(12),
+            email: "b@example.org".into(),
+            ..user.clone()
+        };
+        log(
+            "membership twice",
+            format!("{:?}", store.create_user(&other, &twice).await),
+        );
+        log(
+            "user after failed create",
+            format!("{:?}", store.user(id(12)).await),
+        );
+        log(
+            "user by email",
+            format!("{:?}", store.user_by_email("a@example.org").await),
+        );
+        log(
+            "memberships",
+            format!("{:?}", store.memberships(user.id).await),
+        );
+        let disabled = User {
+            id: id(13),
+            email: "d@example.org".into(),
+            disabled: true,
+            password_hash: None,
+            ..user.clone()
+        };
+        log(
+            "disabled user",
+            format!("{:?}", store.create_user(&disabled, &[]).await),
+        );
 
         let token = ApiToken {
             id: id(20),
@@ -752,33 +996,84 @@ mod tests {
             revoked_at: None,
         };
         log("token", format!("{:?}", store.create_token(&token).await));
-        log("token same hash", format!("{:?}", store.create_token(&ApiToken { id: id(21), ..token.clone() }).await));
-        let off = ApiToken { id: id(22), user_id: disabled.id, secret_hash: "cd".repeat(32), ..token.clone() };
-        log("token of disabled", format!("{:?}", store.create_token(&off).await));
-        log("use token", format!("{:?}", store.use_token(&token.secret_hash, t0 + time::Duration::hours(1)).await));
-        log("use token of disabled", format!("{:?}", store.use_token(&off.secret_hash, t0).await));
-        log("use unknown token", format!("{:?}", store.use_token("00", t0).await));
+        log(
+            "token same hash",
+            format!(
+                "{:?}",
+                store
+                    .create_token(&ApiToken {
+                        id: id(21),
+                        ..token.clone()
+                    })
+                    .await
+            ),
+        );
+        let off = ApiToken {
+            id: id(22),
+            user_id: disabled.id,
+            secret_hash: "cd".repeat(32),
+            ..token.clone()
+        };
+        log(
+            "token of disabled",
+            format!("{:?}", store.create_token(&off).await),
+        );
+        log(
+            "use token",
+            format!(
+                "{:?}",
+                store
+                    .use_token(&token.secret_hash, t0 + time::Duration::hours(1))
+                    .await
+            ),
+        );
+        log(
+            "use token of disabled",
+            format!("{:?}", store.use_token(&off.secret_hash, t0).await),
+        );
+        log(
+            "use unknown token",
+            format!("{:?}", store.use_token("00", t0).await),
+        );
 
-        log("vocabularies", format!("{:?}", store.vocabularies().await.map(|v| v == Vocabularies::defaults())));
+        log(
+            "vocabularies",
+            format!(
+                "{:?}",
+                store
+                    .vocabularies()
+                    .await
+                    .map(|v| v == Vocabularies::defaults())
+            ),
+        );
         let mut list: Vec<Vocabulary> = Vocabularies::defaults().iter().cloned().collect();
         list.truncate(2);
         let fewer = Vocabularies::from_list(list).unwrap();
-        log("put vocabularies", format!("{:?}", store.put_vocabularies(&fewer).await));
-        log("vocabularies after", format!("{:?}", store.vocabularies().await.map(|v| v == fewer)));
+        log(
+            "put vocabularies",
+            format!("{:?}", store.put_vocabularies(&fewer).await),
+        );
+        log(
+            "vocabularies after",
+            format!("{:?}", store.vocabularies().await.map(|v| v == fewer)),
+        );
 
-        let index =
-            |text: &str, status: &str, terms: &[&str], period: Option<(i32, i32)>, point: Option<(f64, f64)>| {
-                RecordIndex {
-                    status: Some(status.into()),
-                    period,
-                    point,
-                    terms: terms.iter().map(|t| (*t).to_owned()).collect(),
-                    links: Vec::new(),
-                    text: text.into(),
-                    published: false,
-                    label: text.into(),
-                }
-            };
+        let index = |text: &str,
+                     status: &str,
+                     terms: &[&str],
+                     period: Option<(i32, i32)>,
+                     point: Option<(f64, f64)>| {
+            RecordIndex {
+                status: Some(status.into()),
+                period,
+                point,
+                terms: terms.iter().map(|t| (*t).to_owned()).collect(),
+                links: Vec::new(),
+                text: text.into(),
+                published: false,
+                label: text.into(),
+            }
+        };
         let mut records = Vec::new();
         for n in 0..30u16 {
             let text = match n % 5 {
@@ -788,23 +1083,44 @@ mod tests {
                 3 => "attack on the clinic, 12 killed",
                 _ => "  ... !!! ",
             };
-            let terms: &[&str] =
-                if n % 2 == 0 { &["category:killing", "category:killing"] } else { &["category:pillage"] };
-            let period = (n % 4 != 0).then(|| (20_140_700 + i32::from(n % 3), 20_140_800 + i32::from(n)));
-            let point = (n % 3 == 0).then(|| (40.0 + f64::from(n), if n % 2 == 0 { 179.5 } else { -20.25 }));
+            let terms: &[&str] = if n % 2 == 0 {
+                &["category:killing", "category:killing"]
+            } else {
+                &["category:pillage"]
+            };
+            let period =
+                (n % 4 != 0).then(|| (20_140_700 + i32::from(n % 3), 20_140_800 + i32::from(n)));
+            let point = (n % 3 == 0)
+                .then(|| (40.0 + f64::from(n), if n % 2 == 0 { 179.5 } else { -20.25 }));
             let mut r = record(
                 id(100 + n),
                 if n % 7 == 0 { b } else { a },
                 RecordKind::Incident,
-                index(text, if n % 2 == 0 { "verified" } else { "reported" }, terms, period, point),
+                index(
+                    text,
+                    if n % 2 == 0 { "verified" } else { "reported" },
+                    terms,
+                    period,
+                    point,
+                ),
                 json!({"n": n, "title": text, "nested": {"z": 1, "a": [1.5, null]}}),
             );
             r.meta.classification = Classification::ALL[usize::from(n % 4)];
             r.index.published = n % 3 == 1;
             records.push(r);
         }
-        let mut inv = record(id(200), a, RecordKind::Involvement, RecordIndex::default(), json!({}));
-        inv.index.links = vec![("incident_id", id(101)), ("person_id", id(300)), ("incident_id", id(101))];
+        let mut inv = record(
+            id(200),
+            a,
+            RecordKind::Involvement,
+            RecordIndex::default(),
+            json!({}),
+        );
+        inv.index.links = vec![
+            ("incident_id", id(101)),
+            ("person_id", id(300)),
+            ("incident_id", id(101)),
+        ];
         records.push(inv);
         let mut bad = records.clone();
         bad[5].meta.version = 2;
@@ -812,10 +1128,19 @@ mod tests {
         let mut dup = records.clone();
         dup.push(records[3].clone());
         log("insert duplicate", format!("{:?}", store.insert(dup).await));
-        log("insert empty", format!("{:?}", store.insert(Vec::new()).await));
+        log(
+            "insert empty",
+            format!("{:?}", store.insert(Vec::new()).await),
+        );
         log("insert", format!("{:?}", store.insert(records).await));
-        log("get", format!("{:?}", store.get(RecordKind::Incident, id(103)).await));
-        log("get wrong kind", format!("{:?}", store.get(RecordKind::Person, id(103)).await));
+        log(
+            "get",
+            format!("{:?}", store.get(RecordKind::Incident, id(103)).await),
+        );
+        log(
+            "get wrong kind",
+            format!("{:?}", store.get(RecordKind::Person, id(103)).await),
+        );
 
         let change = |n: u16, expected: i64, text: &str, terms: &[&str]| RecordUpdate {
             kind: RecordKind::Incident,
@@ -830,40 +1155,125 @@ mod tests {
             at: t0 + time::Duration::days(expected) + time::Duration::microseconds(7),
             by: id(10),
         };
-        log("update", format!("{:?}", store.update(change(4, 1, "Petrenko", &["category:torture"])).await));
-        log("update again", format!("{:?}", store.update(change(4, 2, "", &[])).await));
-        log("update stale", format!("{:?}", store.update(change(4, 2, "x", &[])).await));
-        log("update 1", format!("{:?}", store.update(change(1, 1, "Шевченко", &["category:torture"])).await));
-        let wrong_kind = RecordUpdate { kind: RecordKind::Person, ..change(4, 3, "x", &[]) };
-        log("update wrong kind", format!("{:?}", store.update(wrong_kind).await));
+        log(
+            "update",
+            format!(
+                "{:?}",
+                store
+                    .update(change(4, 1, "Petrenko", &["category:torture"]))
+                    .await
+            ),
+        );
+        log(
+            "update again",
+            format!("{:?}", store.update(change(4, 2, "", &[])).await),
+        );
+        log(
+            "update stale",
+            format!("{:?}", store.update(change(4, 2, "x", &[])).await),
+        );
+        log(
+            "update 1",
+            format!(
+                "{:?}",
+                store
+                    .update(change(1, 1, "Шевченко", &["category:torture"]))
+                    .await
+            ),
+        );
+        let wrong_kind = RecordUpdate {
+            kind: RecordKind::Person,
+            ..change(4, 3, "x", &[])
+        };
+        log(
+            "update wrong kind",
+            format!("{:?}", store.update(wrong_kind).await),
+        );
         log(
             "update missing",
-            format!("{:?}", store.update(RecordUpdate { id: id(999), ..change(4, 3, "x", &[]) }).await),
+            format!(
+                "{:?}",
+                store
+                    .update(RecordUpdate {
+                        id: id(999),
+                        ..change(4, 3, "x", &[])
+                    })
+                    .await
+            ),
         );
-        log("history", format!("{:?}", store.history(RecordKind::Incident, id(104)).await));
-        log("history of unchanged", format!("{:?}", store.history(RecordKind::Incident, id(105)).await));
-        log("history wrong kind", format!("{:?}", store.history(RecordKind::Person, id(104)).await));
+        log(
+            "history",
+            format!("{:?}", store.history(RecordKind::Incident, id(104)).await),
+        );
+        log(
+            "history of unchanged",
+            format!("{:?}", store.history(RecordKind::Incident, id(105)).await),
+        );
+        log(
+            "history wrong kind",
+            format!("{:?}", store.history(RecordKind::Person, id(104)).await),
+        );
 
         let viewers = [
             Viewer::System,
             Viewer::Public,
-            Viewer::Staff { user_id: id(10), memberships: vec![(a, Role::Viewer)] },
-            Viewer::Staff { user_id: id(10), memberships: vec![(a, Role::Investigator), (b, Role::Analyst)] },
-            Viewer::Staff { user_id: id(10), memberships: vec![] },
+            Viewer::Staff {
+                user_id: id(10),
+                memberships: vec![(a, Role::Viewer)],
+            },
+            Viewer::Staff {
+                user_id: id(10),
+                memberships: vec![(a, Role::Investigator), (b, Role::Analyst)],
+            },
+            Viewer::Staff {
+                user_id: id(10),
+                memberships: vec![],
+            },
         ];
         let mut queries = Vec::new();
         for viewer in viewers {
             let q = ListQuery::new(Some(RecordKind::Incident), viewer);
             queries.push(q.clone());
-            queries.push(ListQuery { kind: None, ..q.clone() });
-            queries.push(ListQuery { statuses: vec!["verified".into(), "disputed".into()], ..q.clone() });
-            queries.push(ListQuery { terms: vec!["category:killing".into()], ..q.clone() });
-            queries.push(ListQuery { terms: vec!["category:torture".into()], ..q.clone() });
-            queries.push(ListQuery { period: Some((20_140_801, 20_140_805)), ..q.clone() });
-            let bbox = BoundingBox { min_lat: 0.0, min_lon: 170.0, max_lat: 60.0, max_lon: -10.0 };
-            queries.push(ListQuery { bbox: Some(bbox), ..q.clone() });
-            let bbox = BoundingBox { min_lat: 0.0, min_lon: -30.0, max_lat: 60.0, max_lon: 10.0 };
-            queries.push(ListQuery { bbox: Some(bbox), ..q.clone() });
+            queries.push(ListQuery {
+                kind: None,
+                ..q.clone()
+            });
+            queries.push(ListQuery {
+                statuses: vec!["verified".into(), "disputed".into()],
+                ..q.clone()
+            });
+            queries.push(ListQuery {
+                terms: vec!["category:killing".into()],
+                ..q.clone()
+            });
+            queries.push(ListQuery {
+                terms: vec!["category:torture".into()],
+                ..q.clone()
+            });
+            queries.push(ListQuery {
+                period: Some((20_140_801, 20_140_805)),
+                ..q.clone()
+            });
+            let bbox = BoundingBox {
+                min_lat: 0.0,
+                min_lon: 170.0,
+                max_lat: 60.0,
+                max_lon: -10.0,
+            };
+            queries.push(ListQuery {
+                bbox: Some(bbox),
+                ..q.clone()
+            });
+            let bbox = BoundingBox {
+                min_lat: 0.0,
+                min_lon: -30.0,
+                max_lat: 60.0,
+                max_lon: 10.0,
+            };
+            queries.push(ListQuery {
+                bbox: Some(bbox),
+                ..q.clone()
+            });
             for text in [
                 "Kharkiv",
                 "Харків",
@@ -876,30 +1286,70 @@ mod tests {
                 "",
                 "o'brien",
             ] {
-                queries.push(ListQuery { text: Some(text.into()), ..q.clone() });
+                queries.push(ListQuery {
+                    text: Some(text.into()),
+                    ..q.clone()
+                });
             }
-            queries.push(ListQuery { links: vec![("incident_id".into(), id(101))], kind: None, ..q.clone() });
-            queries.push(ListQuery { links: vec![("incident_id".into(), id(150))], ..q.clone() });
-            queries.push(ListQuery { organisation_id: Some(b), ..q.clone() });
-            queries.push(ListQuery { classification: Some(Classification::Public), ..q.clone() });
-            queries.push(ListQuery { published: Some(true), ..q.clone() });
+            queries.push(ListQuery {
+                links: vec![("incident_id".into(), id(101))],
+                kind: None,
+                ..q.clone()
+            });
+            queries.push(ListQuery {
+                links: vec![("incident_id".into(), id(150))],
+                ..q.clone()
+            });
+            queries.push(ListQuery {
+                organisation_id: Some(b),
+                ..q.clone()
+            });
+            queries.push(ListQuery {
+                classification: Some(Classification::Public),
+                ..q.clone()
+            });
+            queries.push(ListQuery {
+                published: Some(true),
+                ..q.clone()
+            });
         }
         for (i, q) in queries.iter().enumerate() {
             log(&format!("count {i}"), format!("{:?}", store.count(q).await));
-            log(&format!("list {i}"), format!("{:?}", store.list(q).await.map(|p| ids(&p))));
+            log(
+                &format!("list {i}"),
+                format!("{:?}", store.list(q).await.map(|p| ids(&p))),
+            );
         }
-        for sort in [Sort::CreatedDesc, Sort::CreatedAsc, Sort::OccurredDesc, Sort::OccurredAsc, Sort::UpdatedDesc] {
-            let mut q = ListQuery { sort, limit: 7, ..ListQuery::new(None, Viewer::System) };
+        for sort in [
+            Sort::CreatedDesc,
+            Sort::CreatedAsc,
+            Sort::OccurredDesc,
+            Sort::OccurredAsc,
+            Sort::UpdatedDesc,
+        ] {
+            let mut q = ListQuery {
+                sort,
+                limit: 7,
+                ..ListQuery::new(None, Viewer::System)
+            };
             loop {
                 let page = store.list(&q).await.unwrap();
-                log(&format!("page {sort:?}"), format!("{:?} {:?}", ids(&page), page.next));
+                log(
+                    &format!("page {sort:?}"),
+                    format!("{:?} {:?}", ids(&page), page.next),
+                );
                 match page.next {
                     Some(next) => q.after = Some(next),
                     None => break,
                 }
             }
         }
-        let first = store.list(&ListQuery { limit: 1000, ..ListQuery::new(None, Viewer::System) }).await;
+        let first = store
+            .list(&ListQuery {
+                limit: 1000,
+                ..ListQuery::new(None, Viewer::System)
+            })
+            .await;
         log("all", format!("{first:?}"));
         out
     }
@@ -910,9 +1360,13 @@ mod tests {
 
     #[tokio::test]
     async fn answers_as_sqlite_does() {
-        let Some((url, name)) = fresh_database().await else { return };
+        let Some((url, name)) = fresh_database().await else {
+            return;
+        };
         let dir = tempfile::tempdir().unwrap();
-        let sqlite = crate::sqlite::SqliteStore::open(&dir.path().join("reference.db")).await.unwrap();
+        let sqlite = crate::sqlite::SqliteStore::open(&dir.path().join("reference.db"))
+            .await
+            .unwrap();
         let expected = script(&sqlite).await;
         let postgres = PostgresStore::connect(&url).await.unwrap();
         let got = script(&postgres).await;
@@ -926,7 +1380,9 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn instances_starting_together_migrate_once() {
-        let Some((url, name)) = fresh_database().await else { return };
+        let Some((url, name)) = fresh_database().await else {
+            return;
+        };
         let starts = (0..6).map(|_| {
             let url = url.clone();
             tokio::spawn(async move { PostgresStore::connect(&url).await.map(Arc::new) })
@@ -936,9 +1392,16 @@ mod tests {
             stores.push(s.await.unwrap().unwrap());
         }
         let client = stores[0].client().await.unwrap();
-        let migrations: i64 = client.query_one("SELECT COUNT(*) FROM schema_migrations", &[]).await.unwrap().get(0);
+        let migrations: i64 = client
+            .query_one("SELECT COUNT(*) FROM schema_migrations", &[])
+            .await
+            .unwrap()
+            .get(0);
         assert_eq!(migrations, i64::try_from(MIGRATIONS.len()).unwrap());
-        assert_eq!(stores[5].vocabularies().await.unwrap(), Vocabularies::defaults());
+        assert_eq!(
+            stores[5].vocabularies().await.unwrap(),
+            Vocabularies::defaults()
+        );
         drop(client);
         drop(stores);
         drop_database(&name).await;
@@ -946,11 +1409,23 @@ mod tests {
 
     #[tokio::test]
     async fn a_server_that_does_not_answer_is_an_error_without_the_password() {
-        let err = PostgresStore::connect("postgres://u:secret@127.0.0.1:1/db").await.err().unwrap();
+        let err = PostgresStore::connect("postgres://u:secret@127.0.0.1:1/db")
+            .await
+            .err()
+            .unwrap();
         let text = err.to_string();
         assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
-        assert!(text.contains("postgres://u:***@127.0.0.1:1/db") && !text.contains("secret"), "{text}");
-        let err = PostgresStore::connect("postgres://u:secret@127.0.0.1:1/db?sslmode=nonsense").await.err().unwrap();
-        assert!(matches!(err, StoreError::Invalid(_)) && !err.to_string().contains("secret"), "{err:?}");
+        assert!(
+            text.contains("postgres://u:***@127.0.0.1:1/db") && !text.contains("secret"),
+            "{text}"
+        );
+        let err = PostgresStore::connect("postgres://u:secret@127.0.0.1:1/db?sslmode=nonsense")
+            .await
+            .err()
+            .unwrap();
+        assert!(
+            matches!(err, StoreError::Invalid(_)) && !err.to_string().contains("secret"),
+            "{err:?}"
+        );
     }
 }

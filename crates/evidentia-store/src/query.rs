@@ -44,7 +44,11 @@ pub(crate) struct Sql {
 
 impl Sql {
     pub fn new(dialect: Dialect) -> Self {
-        Self { text: String::new(), params: Vec::new(), dialect }
+        Self {
+            text: String::new(),
+            params: Vec::new(),
+            dialect,
+        }
     }
 
     pub fn push(&mut self, s: &str) -> &mut Self {
@@ -86,7 +90,10 @@ fn sort_key(sort: Sort) -> &'static str {
 }
 
 fn descending(sort: Sort) -> bool {
-    matches!(sort, Sort::CreatedDesc | Sort::OccurredDesc | Sort::UpdatedDesc)
+    matches!(
+        sort,
+        Sort::CreatedDesc | Sort::OccurredDesc | Sort::UpdatedDesc
+    )
 }
 
 /// The key a cursor after `r` holds for this sort.
@@ -116,7 +123,8 @@ fn text_match(sql: &mut Sql, words: &[WordKeys]) {
         }
         Dialect::Postgres => {
             sql.push(" AND r.search_vec @@ ");
-            sql.bind(Param::Text(query.join(" & "))).push("::tsquery");
+            sql.bind(Param::Text(query.join(" & ")))
+                .push("::text::tsquery");
         }
     }
 }
@@ -170,10 +178,13 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
     if count {
         sql.push("SELECT COUNT(*) FROM records r WHERE 1 = 1");
     } else {
-        sql.push("SELECT ").push(RECORD_COLUMNS).push(", r.period_from, r.updated_key FROM records r WHERE 1 = 1");
+        sql.push("SELECT ")
+            .push(RECORD_COLUMNS)
+            .push(", r.period_from, r.updated_key FROM records r WHERE 1 = 1");
     }
     if let Some(kind) = q.kind {
-        sql.push(" AND r.kind = ").bind(Param::Text(kind.as_str().to_owned()));
+        sql.push(" AND r.kind = ")
+            .bind(Param::Text(kind.as_str().to_owned()));
     }
     visibility(&mut sql, &q.viewer);
     if !q.statuses.is_empty() {
@@ -192,19 +203,34 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
     }
     for (field, id) in &q.links {
         sql.push(" AND r.id IN (SELECT l.record_id FROM record_links l WHERE l.target_id = ");
-        sql.bind(Param::Uuid(*id)).push(" AND l.field = ").bind(Param::Text(field.clone())).push(")");
+        sql.bind(Param::Uuid(*id))
+            .push(" AND l.field = ")
+            .bind(Param::Text(field.clone()))
+            .push(")");
     }
     if let Some((from, to)) = q.period {
-        sql.push(" AND r.period_from <= ").bind(Param::Int(i64::from(to)));
-        sql.push(" AND r.period_to >= ").bind(Param::Int(i64::from(from)));
+        sql.push(" AND r.period_from <= ")
+            .bind(Param::Int(i64::from(to)));
+        sql.push(" AND r.period_to >= ")
+            .bind(Param::Int(i64::from(from)));
     }
     if let Some(b) = q.bbox {
-        sql.push(" AND r.lat BETWEEN ").bind(Param::Real(b.min_lat)).push(" AND ").bind(Param::Real(b.max_lat));
+        sql.push(" AND r.lat BETWEEN ")
+            .bind(Param::Real(b.min_lat))
+            .push(" AND ")
+            .bind(Param::Real(b.max_lat));
         if b.min_lon <= b.max_lon {
-            sql.push(" AND r.lon BETWEEN ").bind(Param::Real(b.min_lon)).push(" AND ").bind(Param::Real(b.max_lon));
+            sql.push(" AND r.lon BETWEEN ")
+                .bind(Param::Real(b.min_lon))
+                .push(" AND ")
+                .bind(Param::Real(b.max_lon));
         } else {
             // The box crosses the antimeridian.
-            sql.push(" AND (r.lon >= ").bind(Param::Real(b.min_lon)).push(" OR r.lon <= ").bind(Param::Real(b.max_lon)).push(")");
+            sql.push(" AND (r.lon >= ")
+                .bind(Param::Real(b.min_lon))
+                .push(" OR r.lon <= ")
+                .bind(Param::Real(b.max_lon))
+                .push(")");
         }
     }
     if let Some(text) = &q.text {
@@ -219,7 +245,8 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
         sql.push(" AND r.organisation_id = ").bind(Param::Uuid(org));
     }
     if let Some(c) = q.classification {
-        sql.push(" AND r.classification = ").bind(Param::Text(classification_name(c)));
+        sql.push(" AND r.classification = ")
+            .bind(Param::Text(classification_name(c)));
     }
     if let Some(p) = q.published {
         sql.push(" AND r.published = ").bind(Param::Bool(p));
@@ -232,11 +259,13 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
     let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
     if let Some(c) = q.after {
         if key == "0" {
-            sql.push(&format!(" AND r.id {cmp} ")).bind(Param::Uuid(c.id));
+            sql.push(&format!(" AND r.id {cmp} "))
+                .bind(Param::Uuid(c.id));
         } else {
-            sql.push(&format!(" AND ({key} {cmp} ")).bind(Param::Int(c.key));
-            sql.push(&format!(" OR ({key} = ")).bind(Param::Int(c.key));
-            sql.push(&format!(" AND r.id {cmp} ")).bind(Param::Uuid(c.id)).push("))");
+            // A row comparison, so that both databases walk the (kind, key, id) index.
+            sql.push(&format!(" AND ({key}, r.id) {cmp} ("))
+                .bind(Param::Int(c.key));
+            sql.push(", ").bind(Param::Uuid(c.id)).push(")");
         }
     }
     if key == "0" {
@@ -245,6 +274,7 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
         sql.push(&format!(" ORDER BY {key} {dir}, r.id {dir}"));
     }
     // One more than asked tells whether there is a next page.
-    sql.push(" LIMIT ").bind(Param::Int(i64::from(q.limit.clamp(1, 1000)) + 1));
+    sql.push(" LIMIT ")
+        .bind(Param::Int(i64::from(q.limit.clamp(1, 1000)) + 1));
     sql
 }

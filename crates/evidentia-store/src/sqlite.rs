@@ -16,13 +16,13 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::codec::{
-    check_new, parse_classification, parse_kind, parse_role, parse_time, parse_uuid, search_keys, time_key,
-    time_text,
+    check_new, parse_classification, parse_kind, parse_role, parse_time, parse_uuid, search_keys,
+    time_key, time_text,
 };
 use crate::query::{Dialect, Param, cursor_key, list_sql};
 use crate::{
-    ApiToken, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page, RecordUpdate, Result, Store,
-    StoreError, StoredRecord, User,
+    ApiToken, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page,
+    RecordUpdate, Result, Store, StoreError, StoredRecord, User,
 };
 
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_records.sql"))];
@@ -32,8 +32,16 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e {
             rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
-            rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            rusqlite::Error::SqliteFailure(f, msg)
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
                 StoreError::Duplicate(msg.unwrap_or_else(|| "a unique value".into()))
+            }
+            rusqlite::Error::SqliteFailure(f, msg)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Invalid(msg.unwrap_or_else(|| "a constraint failed".into()))
             }
             other => StoreError::Backend(other.to_string()),
         }
@@ -64,7 +72,11 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
     )?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let current: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    let current: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
     for (version, sql) in MIGRATIONS {
         if *version > current {
             tx.execute_batch(sql)?;
@@ -86,7 +98,10 @@ fn put_vocabularies(tx: &Transaction<'_>, vocabularies: &Vocabularies) -> Result
     tx.execute("DELETE FROM vocabularies", [])?;
     for v in vocabularies.iter() {
         let body = serde_json::to_string(v).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        tx.execute("INSERT INTO vocabularies (name, body) VALUES (?, ?)", params![v.name, body])?;
+        tx.execute(
+            "INSERT INTO vocabularies (name, body) VALUES (?, ?)",
+            params![v.name, body],
+        )?;
     }
     Ok(())
 }
@@ -117,7 +132,8 @@ fn record_from_row(row: &Row<'_>) -> Result<StoredRecord> {
             updated_by: parse_uuid(&text(8)?)?,
         },
         published: row.get::<_, i64>(9)? != 0,
-        body: serde_json::from_str(&body_text).map_err(|e| crate::codec::corrupt("body", "…", e))?,
+        body: serde_json::from_str(&body_text)
+            .map_err(|e| crate::codec::corrupt("body", "…", e))?,
     })
 }
 
@@ -132,17 +148,25 @@ fn user_from_row(row: &Row<'_>) -> Result<User> {
     })
 }
 
-const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.created_at, u.disabled";
+const USER_COLUMNS: &str =
+    "u.id, u.email, u.display_name, u.password_hash, u.created_at, u.disabled";
 
-fn write_index(tx: &Transaction<'_>, rowid: i64, id: &str, rec_index: &evidentia_model::RecordIndex) -> Result<()> {
+fn write_index(
+    tx: &Transaction<'_>,
+    rowid: i64,
+    id: &str,
+    rec_index: &evidentia_model::RecordIndex,
+) -> Result<()> {
     tx.prepare_cached("INSERT INTO records_fts (rowid, keys) VALUES (?, ?)")?
         .execute(params![rowid, search_keys(rec_index)])?;
-    let mut term = tx.prepare_cached("INSERT OR IGNORE INTO record_terms (term, record_id) VALUES (?, ?)")?;
+    let mut term =
+        tx.prepare_cached("INSERT OR IGNORE INTO record_terms (term, record_id) VALUES (?, ?)")?;
     for t in &rec_index.terms {
         term.execute(params![t, id])?;
     }
-    let mut link =
-        tx.prepare_cached("INSERT OR IGNORE INTO record_links (target_id, field, record_id) VALUES (?, ?, ?)")?;
+    let mut link = tx.prepare_cached(
+        "INSERT OR IGNORE INTO record_links (target_id, field, record_id) VALUES (?, ?, ?)",
+    )?;
     for (field, target) in &rec_index.links {
         link.execute(params![target.to_string(), field, id])?;
     }
@@ -150,9 +174,12 @@ fn write_index(tx: &Transaction<'_>, rowid: i64, id: &str, rec_index: &evidentia
 }
 
 fn clear_index(tx: &Transaction<'_>, rowid: i64, id: &str) -> Result<()> {
-    tx.prepare_cached("DELETE FROM records_fts WHERE rowid = ?")?.execute([rowid])?;
-    tx.prepare_cached("DELETE FROM record_terms WHERE record_id = ?")?.execute([id])?;
-    tx.prepare_cached("DELETE FROM record_links WHERE record_id = ?")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM records_fts WHERE rowid = ?")?
+        .execute([rowid])?;
+    tx.prepare_cached("DELETE FROM record_terms WHERE record_id = ?")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM record_links WHERE record_id = ?")?
+        .execute([id])?;
     Ok(())
 }
 
@@ -223,7 +250,8 @@ fn update_record(tx: &Transaction<'_>, u: &RecordUpdate) -> Result<()> {
          VALUES (?, ?, ?, ?, ?, ?, ?)",
         params![id, version, classification, organisation_id, updated_at, updated_by, body],
     )?;
-    let new_body = serde_json::to_string(&u.body).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let new_body =
+        serde_json::to_string(&u.body).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let (period_from, period_to) = u.index.period.unzip();
     let (lat, lon) = u.index.point.unzip();
     tx.execute(
@@ -252,7 +280,10 @@ fn update_record(tx: &Transaction<'_>, u: &RecordUpdate) -> Result<()> {
 }
 
 fn get_record(conn: &Connection, kind: RecordKind, id: Uuid) -> Result<StoredRecord> {
-    let sql = format!("SELECT {} FROM records r WHERE r.id = ? AND r.kind = ?", crate::query::RECORD_COLUMNS);
+    let sql = format!(
+        "SELECT {} FROM records r WHERE r.id = ? AND r.kind = ?",
+        crate::query::RECORD_COLUMNS
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![id.to_string(), kind.as_str()])?;
     match rows.next()? {
@@ -278,7 +309,9 @@ impl SqliteStore {
         for _ in 0..READERS {
             let conn = Connection::open_with_flags(
                 path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_URI,
             )?;
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
             conn.execute_batch("PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;")?;
@@ -298,7 +331,9 @@ impl SqliteStore {
     {
         let writer = Arc::clone(&self.writer);
         tokio::task::spawn_blocking(move || {
-            let mut conn = writer.lock().map_err(|_| StoreError::Backend("writer lock poisoned".into()))?;
+            let mut conn = writer
+                .lock()
+                .map_err(|_| StoreError::Backend("writer lock poisoned".into()))?;
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let out = f(&tx)?;
             tx.commit()?;
@@ -313,7 +348,11 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
-        let _slot = self.reader_slots.acquire().await.map_err(|e| StoreError::Backend(e.to_string()))?;
+        let _slot = self
+            .reader_slots
+            .acquire()
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
         let readers = Arc::clone(&self.readers);
         tokio::task::spawn_blocking(move || {
             let conn = readers
@@ -335,7 +374,11 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> Result<()> {
-        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ())?)).await
+        self.read(|c| {
+            Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+                .map(|_| ())?)
+        })
+        .await
     }
 
     async fn create_organisation(&self, org: &Organisation) -> Result<()> {
@@ -346,7 +389,9 @@ impl Store for SqliteStore {
                 params![org.id.to_string(), org.name, time_text(org.created_at)],
             )
             .map_err(|e| match StoreError::from(e) {
-                StoreError::Duplicate(_) => StoreError::Duplicate(format!("organisation {:?}", org.name)),
+                StoreError::Duplicate(_) => {
+                    StoreError::Duplicate(format!("organisation {:?}", org.name))
+                }
                 other => other,
             })?;
             Ok(())
@@ -360,16 +405,27 @@ impl Store for SqliteStore {
             let (id, name, created) = c.query_row(
                 "SELECT id, name, created_at FROM organisations WHERE name = ?",
                 [name],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
             )?;
-            Ok(Organisation { id: parse_uuid(&id)?, name, created_at: parse_time(&created)? })
+            Ok(Organisation {
+                id: parse_uuid(&id)?,
+                name,
+                created_at: parse_time(&created)?,
+            })
         })
         .await
     }
 
     async fn organisations(&self) -> Result<Vec<Organisation>> {
         self.read(|c| {
-            let mut stmt = c.prepare("SELECT id, name, created_at FROM organisations ORDER BY name")?;
+            let mut stmt =
+                c.prepare("SELECT id, name, created_at FROM organisations ORDER BY name")?;
             let mut rows = stmt.query([])?;
             let mut out = Vec::new();
             while let Some(r) = rows.next()? {
@@ -420,7 +476,9 @@ impl Store for SqliteStore {
             let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?");
             let mut stmt = c.prepare_cached(&sql)?;
             let mut rows = stmt.query([email])?;
-            rows.next()?.map(user_from_row).ok_or(StoreError::NotFound)?
+            rows.next()?
+                .map(user_from_row)
+                .ok_or(StoreError::NotFound)?
         })
         .await
     }
@@ -430,7 +488,9 @@ impl Store for SqliteStore {
             let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?");
             let mut stmt = c.prepare_cached(&sql)?;
             let mut rows = stmt.query([id.to_string()])?;
-            rows.next()?.map(user_from_row).ok_or(StoreError::NotFound)?
+            rows.next()?
+                .map(user_from_row)
+                .ok_or(StoreError::NotFound)?
         })
         .await
     }
@@ -489,7 +549,10 @@ impl Store for SqliteStore {
             };
             drop(rows);
             drop(stmt);
-            tx.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", params![time_text(at), token_id])?;
+            tx.execute(
+                "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+                params![time_text(at), token_id],
+            )?;
             Ok((
                 ApiToken {
                     id: parse_uuid(&token_id)?,
@@ -513,8 +576,8 @@ impl Store for SqliteStore {
             let mut list = Vec::new();
             while let Some(r) = rows.next()? {
                 let body: String = r.get(0)?;
-                let v: Vocabulary =
-                    serde_json::from_str(&body).map_err(|e| crate::codec::corrupt("vocabulary", "…", e))?;
+                let v: Vocabulary = serde_json::from_str(&body)
+                    .map_err(|e| crate::codec::corrupt("vocabulary", "…", e))?;
                 list.push(v);
             }
             Vocabularies::from_list(list).map_err(|e| StoreError::Backend(e.to_string()))
@@ -555,19 +618,26 @@ impl Store for SqliteStore {
         let (limit, sort) = (query.limit.clamp(1, 1000) as usize, query.sort);
         self.read(move |c| {
             let mut stmt = c.prepare_cached(&sql.text)?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(sql.params.iter().map(to_value)))?;
+            let mut rows =
+                stmt.query(rusqlite::params_from_iter(sql.params.iter().map(to_value)))?;
             let mut items = Vec::new();
             let mut next = None;
             while let Some(row) = rows.next()? {
                 if items.len() == limit {
-                    next = items.last().map(|(r, key): &(StoredRecord, i64)| Cursor { key: *key, id: r.meta.id });
+                    next = items.last().map(|(r, key): &(StoredRecord, i64)| Cursor {
+                        key: *key,
+                        id: r.meta.id,
+                    });
                     break;
                 }
                 let rec = record_from_row(row)?;
                 let key = cursor_key(sort, row.get::<_, Option<i64>>(11)?, row.get::<_, i64>(12)?);
                 items.push((rec, key));
             }
-            Ok(Page { items: items.into_iter().map(|(r, _)| r).collect(), next })
+            Ok(Page {
+                items: items.into_iter().map(|(r, _)| r).collect(),
+                next,
+            })
         })
         .await
     }
@@ -575,9 +645,11 @@ impl Store for SqliteStore {
     async fn count(&self, query: &ListQuery) -> Result<u64> {
         let sql = list_sql(query, Dialect::Sqlite, true);
         self.read(move |c| {
-            let n: i64 = c.query_row(&sql.text, rusqlite::params_from_iter(sql.params.iter().map(to_value)), |r| {
-                r.get(0)
-            })?;
+            let n: i64 = c.query_row(
+                &sql.text,
+                rusqlite::params_from_iter(sql.params.iter().map(to_value)),
+                |r| r.get(0),
+            )?;
             Ok(u64::try_from(n).unwrap_or(0))
         })
         .await

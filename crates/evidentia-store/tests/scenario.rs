@@ -6,12 +6,12 @@
 use std::sync::Arc;
 
 use evidentia_model::{
-    Classification, Clock, FixedClock, Incident, Involvement, Meta, Person, RecordBody, RecordKind, Role, Viewer,
-    Vocabularies,
+    Classification, Clock, FixedClock, Incident, Involvement, Meta, Person, RecordBody, RecordKind,
+    Role, Viewer, Vocabularies,
 };
 use evidentia_store::{
-    ApiToken, BoundingBox, ListQuery, Membership, NewRecord, Organisation, RecordUpdate, Sort, Store, StoreError,
-    User,
+    ApiToken, BoundingBox, ListQuery, Membership, NewRecord, Organisation, RecordUpdate, Sort,
+    Store, StoreError, User,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -34,11 +34,20 @@ async fn fixture() -> Fixture {
             (evidentia_store::open(&url).await.unwrap(), Some(dir))
         }
     };
-    let clock = FixedClock::new(time::macros::datetime!(2024-03-01 12:00 UTC));
     // Names and ids unique per test run so that tests can share one PostgreSQL database.
     let salt = Uuid::new_v4();
-    let org = Organisation { id: Uuid::new_v4(), name: format!("Office {salt}"), created_at: clock.now() };
-    let other = Organisation { id: Uuid::new_v4(), name: format!("Monitor {salt}"), created_at: clock.now() };
+    let seed = u16::from_be_bytes([salt.as_bytes()[0], salt.as_bytes()[1]]);
+    let clock = FixedClock::seeded(time::macros::datetime!(2024-03-01 12:00 UTC), seed);
+    let org = Organisation {
+        id: Uuid::new_v4(),
+        name: format!("Office {salt}"),
+        created_at: clock.now(),
+    };
+    let other = Organisation {
+        id: Uuid::new_v4(),
+        name: format!("Monitor {salt}"),
+        created_at: clock.now(),
+    };
     store.create_organisation(&org).await.unwrap();
     store.create_organisation(&other).await.unwrap();
     let user = User {
@@ -49,8 +58,24 @@ async fn fixture() -> Fixture {
         created_at: clock.now(),
         disabled: false,
     };
-    store.create_user(&user, &[Membership { organisation_id: org.id, role: Role::Investigator }]).await.unwrap();
-    Fixture { store, clock, org: org.id, other_org: other.id, user: user.id, _dir: dir }
+    store
+        .create_user(
+            &user,
+            &[Membership {
+                organisation_id: org.id,
+                role: Role::Investigator,
+            }],
+        )
+        .await
+        .unwrap();
+    Fixture {
+        store,
+        clock,
+        org: org.id,
+        other_org: other.id,
+        user: user.id,
+        _dir: dir,
+    }
 }
 
 impl Fixture {
@@ -68,7 +93,12 @@ impl Fixture {
         }
     }
 
-    fn new_record<B: RecordBody>(&self, org: Uuid, classification: Classification, body: &B) -> NewRecord {
+    fn new_record<B: RecordBody>(
+        &self,
+        org: Uuid,
+        classification: Classification,
+        body: &B,
+    ) -> NewRecord {
         NewRecord {
             kind: B::KIND,
             meta: self.meta(org, classification),
@@ -78,12 +108,18 @@ impl Fixture {
     }
 
     fn staff(&self, role: Role) -> Viewer {
-        Viewer::Staff { user_id: self.user, memberships: vec![(self.org, role)] }
+        Viewer::Staff {
+            user_id: self.user,
+            memberships: vec![(self.org, role)],
+        }
     }
 
     /// A query limited to this fixture's organisations.
     fn query(&self, kind: RecordKind, viewer: Viewer) -> ListQuery {
-        ListQuery { organisation_id: Some(self.org), ..ListQuery::new(Some(kind), viewer) }
+        ListQuery {
+            organisation_id: Some(self.org),
+            ..ListQuery::new(Some(kind), viewer)
+        }
     }
 }
 
@@ -100,16 +136,30 @@ fn incident(title: &str, occurred: &str, place: &str, categories: &[&str]) -> In
 #[tokio::test]
 async fn create_read_change_and_keep_history() {
     let f = fixture().await;
-    let body = incident("Shelling of Tykhorichchia", "2014-07", "Тихоріччя", &["indiscriminate_attack"]);
+    let body = incident(
+        "Shelling of Tykhorichchia",
+        "2014-07",
+        "Тихоріччя",
+        &["indiscriminate_attack"],
+    );
     let rec = f.new_record(f.org, Classification::Internal, &body);
     let id = rec.meta.id;
     f.store.insert(vec![rec]).await.unwrap();
 
     let got = f.store.get(RecordKind::Incident, id).await.unwrap();
     assert_eq!(got.meta.version, 1);
-    assert_eq!(serde_json::from_value::<Incident>(got.body.clone()).unwrap(), body);
-    assert!(matches!(f.store.get(RecordKind::Person, id).await, Err(StoreError::NotFound)));
-    assert!(matches!(f.store.get(RecordKind::Incident, Uuid::new_v4()).await, Err(StoreError::NotFound)));
+    assert_eq!(
+        serde_json::from_value::<Incident>(got.body.clone()).unwrap(),
+        body
+    );
+    assert!(matches!(
+        f.store.get(RecordKind::Person, id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        f.store.get(RecordKind::Incident, Uuid::new_v4()).await,
+        Err(StoreError::NotFound)
+    ));
 
     let mut changed = body.clone();
     changed.title = "Shelling of a street in Tykhorichchia".into();
@@ -135,34 +185,71 @@ async fn create_read_change_and_keep_history() {
         Err(StoreError::Conflict { current }) => assert_eq!(current, 2),
         other => panic!("expected a conflict, got {other:?}"),
     }
-    let missing = RecordUpdate { id: Uuid::new_v4(), ..update(1) };
-    assert!(matches!(f.store.update(missing).await, Err(StoreError::NotFound)));
+    let missing = RecordUpdate {
+        id: Uuid::new_v4(),
+        ..update(1)
+    };
+    assert!(matches!(
+        f.store.update(missing).await,
+        Err(StoreError::NotFound)
+    ));
 
     let history = f.store.history(RecordKind::Incident, id).await.unwrap();
-    assert_eq!(history.iter().map(|h| h.version).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(
+        history.iter().map(|h| h.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
     assert_eq!(history[0].body["title"], "Shelling of Tykhorichchia");
     assert_eq!(history[0].classification, Classification::Internal);
-    assert_eq!(history[1].body["title"], "Shelling of a street in Tykhorichchia");
+    assert_eq!(
+        history[1].body["title"],
+        "Shelling of a street in Tykhorichchia"
+    );
 }
 
 #[tokio::test]
 async fn a_failed_batch_stores_nothing() {
     let f = fixture().await;
-    let a = f.new_record(f.org, Classification::Internal, &incident("A", "2015", "X", &[]));
-    let mut b = f.new_record(f.org, Classification::Internal, &incident("B", "2015", "X", &[]));
+    let a = f.new_record(
+        f.org,
+        Classification::Internal,
+        &incident("A", "2015", "X", &[]),
+    );
+    let mut b = f.new_record(
+        f.org,
+        Classification::Internal,
+        &incident("B", "2015", "X", &[]),
+    );
     b.meta.id = a.meta.id; // duplicate key fails the whole transaction
     assert!(f.store.insert(vec![a.clone(), b]).await.is_err());
-    assert!(matches!(f.store.get(RecordKind::Incident, a.meta.id).await, Err(StoreError::NotFound)));
-    let n = f.store.count(&f.query(RecordKind::Incident, Viewer::System)).await.unwrap();
+    assert!(matches!(
+        f.store.get(RecordKind::Incident, a.meta.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let n = f
+        .store
+        .count(&f.query(RecordKind::Incident, Viewer::System))
+        .await
+        .unwrap();
     assert_eq!(n, 0);
 }
 
 #[tokio::test]
 async fn filters_find_what_they_should() {
     let f = fixture().await;
-    let mut verified = incident("Attack on the clinic", "2014-07-17", "Oakridge", &["attack_on_medical_care", "killing"]);
+    let mut verified = incident(
+        "Attack on the clinic",
+        "2014-07-17",
+        "Oakridge",
+        &["attack_on_medical_care", "killing"],
+    );
     verified.status = evidentia_model::incident::IncidentStatus::Verified;
-    let mut far = incident("Detention at the crossing", "2016", "Far", &["arbitrary_detention"]);
+    let mut far = incident(
+        "Detention at the crossing",
+        "2016",
+        "Far",
+        &["arbitrary_detention"],
+    );
     far.location.lat = Some(10.0);
     far.location.lon = Some(10.0);
     let spanning: Incident = serde_json::from_value(json!({
@@ -195,40 +282,92 @@ async fn filters_find_what_they_should() {
     };
     let base = f.query(RecordKind::Incident, Viewer::System);
 
-    let q = ListQuery { statuses: vec!["verified".into()], ..base.clone() };
+    let q = ListQuery {
+        statuses: vec!["verified".into()],
+        ..base.clone()
+    };
     assert_eq!(find(q).await, ["Attack on the clinic"]);
 
-    let q = ListQuery { terms: vec!["category:killing".into(), "category:attack_on_medical_care".into()], ..base.clone() };
+    let q = ListQuery {
+        terms: vec![
+            "category:killing".into(),
+            "category:attack_on_medical_care".into(),
+        ],
+        ..base.clone()
+    };
     assert_eq!(find(q).await, ["Attack on the clinic"]);
-    let q = ListQuery { terms: vec!["category:killing".into(), "category:pillage".into()], ..base.clone() };
+    let q = ListQuery {
+        terms: vec!["category:killing".into(), "category:pillage".into()],
+        ..base.clone()
+    };
     assert!(find(q).await.is_empty());
 
     // July 2014 overlaps the day in July and the span June–August, not 2016.
-    let q = ListQuery { period: Some((2014_07_01, 2014_07_31)), ..base.clone() };
-    assert_eq!(find(q).await, ["Attack on the clinic", "Displacement from the valley"]);
-    let q = ListQuery { period: Some((2014_08_31, 2015_01_01)), ..base.clone() };
+    let q = ListQuery {
+        period: Some((20140701, 20140731)),
+        ..base.clone()
+    };
+    assert_eq!(
+        find(q).await,
+        ["Attack on the clinic", "Displacement from the valley"]
+    );
+    let q = ListQuery {
+        period: Some((20140831, 20150101)),
+        ..base.clone()
+    };
     assert_eq!(find(q).await, ["Displacement from the valley"]);
-    let q = ListQuery { period: Some((2016_12_31, 2016_12_31)), ..base.clone() };
+    let q = ListQuery {
+        period: Some((20161231, 20161231)),
+        ..base.clone()
+    };
     assert_eq!(find(q).await, ["Detention at the crossing"]);
 
-    let bbox = BoundingBox { min_lat: 46.0, min_lon: -35.0, max_lat: 48.0, max_lon: -30.0 };
-    let q = ListQuery { bbox: Some(bbox), ..base.clone() };
+    let bbox = BoundingBox {
+        min_lat: 46.0,
+        min_lon: -35.0,
+        max_lat: 48.0,
+        max_lon: -30.0,
+    };
+    let q = ListQuery {
+        bbox: Some(bbox),
+        ..base.clone()
+    };
     assert_eq!(find(q).await, ["Attack on the clinic"]);
-    let across = BoundingBox { min_lat: 0.0, min_lon: 170.0, max_lat: 20.0, max_lon: 11.0 };
-    let q = ListQuery { bbox: Some(across), ..base.clone() };
+    let across = BoundingBox {
+        min_lat: 0.0,
+        min_lon: 170.0,
+        max_lat: 20.0,
+        max_lon: 11.0,
+    };
+    let q = ListQuery {
+        bbox: Some(across),
+        ..base.clone()
+    };
     assert_eq!(find(q).await, ["Detention at the crossing"]);
 
-    let q = ListQuery { text: Some("clinic".into()), ..base.clone() };
+    let q = ListQuery {
+        text: Some("clinic".into()),
+        ..base.clone()
+    };
     assert_eq!(find(q).await, ["Attack on the clinic"]);
-    let q = ListQuery { text: Some("  ".into()), ..base.clone() };
+    let q = ListQuery {
+        text: Some("  ".into()),
+        ..base.clone()
+    };
     assert!(find(q).await.is_empty());
 
-    let q = ListQuery { sort: Sort::OccurredAsc, ..base.clone() };
+    let q = ListQuery {
+        sort: Sort::OccurredAsc,
+        ..base.clone()
+    };
     let page = f.store.list(&q).await.unwrap();
     let order: Vec<Uuid> = page.items.iter().map(|r| r.meta.id).collect();
     assert_eq!(order, [ids[2], ids[0], ids[1]]);
 
-    let q = ListQuery { statuses: vec!["reported".into()], ..base.clone() };
+    let q = ListQuery {
+        statuses: vec!["reported".into()],
+        ..base.clone()
+    };
     assert_eq!(f.store.count(&q).await.unwrap(), 2);
 }
 
@@ -254,7 +393,10 @@ async fn text_search_crosses_scripts() {
         .collect();
     f.store.insert(records).await.unwrap();
     let count = |text: &str| {
-        let q = ListQuery { text: Some(text.into()), ..f.query(RecordKind::Person, Viewer::System) };
+        let q = ListQuery {
+            text: Some(text.into()),
+            ..f.query(RecordKind::Person, Viewer::System)
+        };
         let store = Arc::clone(&f.store);
         async move { store.count(&q).await.unwrap() }
     };
@@ -263,7 +405,11 @@ async fn text_search_crosses_scripts() {
     assert_eq!(count("Oleksandr").await, 2);
     assert_eq!(count("Олександр Kovalenko").await, 2);
     assert_eq!(count("Shevchenko").await, 1);
-    assert_eq!(count("Шевч").await, 1, "a word being typed matches by prefix");
+    assert_eq!(
+        count("Шевч").await,
+        1,
+        "a word being typed matches by prefix"
+    );
     assert_eq!(count("Petrenko").await, 0);
 }
 
@@ -274,12 +420,36 @@ async fn lists_show_only_what_the_viewer_may_see() {
     public.published = true;
     let records = vec![
         f.new_record(f.org, Classification::Public, &public),
-        f.new_record(f.org, Classification::Public, &incident("Public draft", "2015", "X", &[])),
-        f.new_record(f.org, Classification::Internal, &incident("Internal", "2015", "X", &[])),
-        f.new_record(f.org, Classification::Restricted, &incident("Restricted own", "2015", "X", &[])),
-        f.new_record(f.org, Classification::Confidential, &incident("Confidential own", "2015", "X", &[])),
-        f.new_record(f.other_org, Classification::Restricted, &incident("Restricted other", "2015", "X", &[])),
-        f.new_record(f.other_org, Classification::Confidential, &incident("Confidential other", "2015", "X", &[])),
+        f.new_record(
+            f.org,
+            Classification::Public,
+            &incident("Public draft", "2015", "X", &[]),
+        ),
+        f.new_record(
+            f.org,
+            Classification::Internal,
+            &incident("Internal", "2015", "X", &[]),
+        ),
+        f.new_record(
+            f.org,
+            Classification::Restricted,
+            &incident("Restricted own", "2015", "X", &[]),
+        ),
+        f.new_record(
+            f.org,
+            Classification::Confidential,
+            &incident("Confidential own", "2015", "X", &[]),
+        ),
+        f.new_record(
+            f.other_org,
+            Classification::Restricted,
+            &incident("Restricted other", "2015", "X", &[]),
+        ),
+        f.new_record(
+            f.other_org,
+            Classification::Confidential,
+            &incident("Confidential other", "2015", "X", &[]),
+        ),
     ];
     f.store.insert(records).await.unwrap();
     let seen = |viewer: Viewer| {
@@ -289,7 +459,13 @@ async fn lists_show_only_what_the_viewer_may_see() {
         let store = Arc::clone(&f.store);
         let orgs = [f.org, f.other_org];
         async move {
-            let page = store.list(&ListQuery { limit: 1000, ..q.clone() }).await.unwrap();
+            let page = store
+                .list(&ListQuery {
+                    limit: 1000,
+                    ..q.clone()
+                })
+                .await
+                .unwrap();
             let mut titles: Vec<String> = page
                 .items
                 .into_iter()
@@ -303,15 +479,40 @@ async fn lists_show_only_what_the_viewer_may_see() {
     assert_eq!(seen(Viewer::Public).await, ["Public published"]);
     assert_eq!(
         seen(f.staff(Role::Viewer)).await,
-        ["Internal", "Public draft", "Public published", "Restricted own"]
+        [
+            "Internal",
+            "Public draft",
+            "Public published",
+            "Restricted own"
+        ]
     );
     assert_eq!(
         seen(f.staff(Role::Investigator)).await,
-        ["Confidential own", "Internal", "Public draft", "Public published", "Restricted own"]
+        [
+            "Confidential own",
+            "Internal",
+            "Public draft",
+            "Public published",
+            "Restricted own"
+        ]
     );
-    let stranger = Viewer::Staff { user_id: f.user, memberships: vec![(f.other_org, Role::Viewer)] };
-    assert_eq!(seen(stranger).await, ["Internal", "Public draft", "Public published", "Restricted other"]);
-    let nobody = Viewer::Staff { user_id: f.user, memberships: vec![] };
+    let stranger = Viewer::Staff {
+        user_id: f.user,
+        memberships: vec![(f.other_org, Role::Viewer)],
+    };
+    assert_eq!(
+        seen(stranger).await,
+        [
+            "Internal",
+            "Public draft",
+            "Public published",
+            "Restricted other"
+        ]
+    );
+    let nobody = Viewer::Staff {
+        user_id: f.user,
+        memberships: vec![],
+    };
     assert!(seen(nobody).await.is_empty());
     assert_eq!(seen(Viewer::System).await.len(), 7);
 }
@@ -322,13 +523,27 @@ async fn pages_follow_the_cursor_without_gaps_or_repeats() {
     let records: Vec<_> = (0..25)
         .map(|i| {
             let day = format!("2015-03-{:02}", i % 5 + 1);
-            f.new_record(f.org, Classification::Internal, &incident(&format!("Incident {i}"), &day, "X", &[]))
+            f.new_record(
+                f.org,
+                Classification::Internal,
+                &incident(&format!("Incident {i}"), &day, "X", &[]),
+            )
         })
         .collect();
     let mut expected: Vec<Uuid> = records.iter().map(|r| r.meta.id).collect();
     f.store.insert(records).await.unwrap();
-    for sort in [Sort::CreatedDesc, Sort::CreatedAsc, Sort::OccurredDesc, Sort::OccurredAsc, Sort::UpdatedDesc] {
-        let mut q = ListQuery { sort, limit: 10, ..f.query(RecordKind::Incident, Viewer::System) };
+    for sort in [
+        Sort::CreatedDesc,
+        Sort::CreatedAsc,
+        Sort::OccurredDesc,
+        Sort::OccurredAsc,
+        Sort::UpdatedDesc,
+    ] {
+        let mut q = ListQuery {
+            sort,
+            limit: 10,
+            ..f.query(RecordKind::Incident, Viewer::System)
+        };
         let mut seen = Vec::new();
         let mut pages = 0;
         loop {
@@ -353,8 +568,15 @@ async fn pages_follow_the_cursor_without_gaps_or_repeats() {
 #[tokio::test]
 async fn links_find_involvements() {
     let f = fixture().await;
-    let inc = f.new_record(f.org, Classification::Internal, &incident("A", "2015", "X", &[]));
-    let person = Person { given_name: Some("Iryna".into()), ..Person::default() };
+    let inc = f.new_record(
+        f.org,
+        Classification::Internal,
+        &incident("A", "2015", "X", &[]),
+    );
+    let person = Person {
+        given_name: Some("Iryna".into()),
+        ..Person::default()
+    };
     let p = f.new_record(f.org, Classification::Internal, &person);
     let inv = Involvement {
         person_id: p.meta.id,
@@ -370,8 +592,14 @@ async fn links_find_involvements() {
         ..f.query(RecordKind::Involvement, Viewer::System)
     };
     let page = f.store.list(&q).await.unwrap();
-    assert_eq!(page.items.iter().map(|r| r.meta.id).collect::<Vec<_>>(), [i_id]);
-    let q = ListQuery { links: vec![("incident_id".into(), p_id)], ..q };
+    assert_eq!(
+        page.items.iter().map(|r| r.meta.id).collect::<Vec<_>>(),
+        [i_id]
+    );
+    let q = ListQuery {
+        links: vec![("incident_id".into(), p_id)],
+        ..q
+    };
     assert!(f.store.list(&q).await.unwrap().items.is_empty());
 }
 
@@ -380,11 +608,20 @@ async fn users_tokens_and_vocabularies() {
     let f = fixture().await;
     let user = f.store.user(f.user).await.unwrap();
     assert_eq!(f.store.user_by_email(&user.email).await.unwrap().id, f.user);
-    assert!(matches!(f.store.user_by_email("nobody@example.org").await, Err(StoreError::NotFound)));
-    assert!(matches!(f.store.create_user(&user, &[]).await, Err(StoreError::Duplicate(_))));
+    assert!(matches!(
+        f.store.user_by_email("nobody@example.org").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        f.store.create_user(&user, &[]).await,
+        Err(StoreError::Duplicate(_))
+    ));
     assert_eq!(
         f.store.memberships(f.user).await.unwrap(),
-        [Membership { organisation_id: f.org, role: Role::Investigator }]
+        [Membership {
+            organisation_id: f.org,
+            role: Role::Investigator
+        }]
     );
     let secret_hash = format!("{:064x}", Uuid::new_v4().as_u128());
     let token = ApiToken {
@@ -397,10 +634,17 @@ async fn users_tokens_and_vocabularies() {
         revoked_at: None,
     };
     f.store.create_token(&token).await.unwrap();
-    let (used, who) = f.store.use_token(&secret_hash, f.clock.now()).await.unwrap();
+    let (used, who) = f
+        .store
+        .use_token(&secret_hash, f.clock.now())
+        .await
+        .unwrap();
     assert_eq!((used.id, who.id), (token.id, f.user));
     assert_eq!(used.last_used_at, Some(f.clock.now()));
-    assert!(matches!(f.store.use_token("0", f.clock.now()).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        f.store.use_token("0", f.clock.now()).await,
+        Err(StoreError::NotFound)
+    ));
 
     let vocabularies = f.store.vocabularies().await.unwrap();
     assert!(vocabularies.contains("incident_category", "killing"));
@@ -408,8 +652,15 @@ async fn users_tokens_and_vocabularies() {
 
     let orgs = f.store.organisations().await.unwrap();
     assert!(orgs.iter().any(|o| o.id == f.org));
-    let dup = Organisation { id: Uuid::new_v4(), name: orgs[0].name.clone(), created_at: f.clock.now() };
-    assert!(matches!(f.store.create_organisation(&dup).await, Err(StoreError::Duplicate(_))));
+    let dup = Organisation {
+        id: Uuid::new_v4(),
+        name: orgs[0].name.clone(),
+        created_at: f.clock.now(),
+    };
+    assert!(matches!(
+        f.store.create_organisation(&dup).await,
+        Err(StoreError::Duplicate(_))
+    ));
 }
 
 #[tokio::test]
@@ -420,14 +671,27 @@ async fn concurrent_writers_and_readers() {
         let f = Arc::clone(&f);
         tasks.push(tokio::spawn(async move {
             for i in 0..10 {
-                let rec = f.new_record(f.org, Classification::Internal, &incident(&format!("T{t} {i}"), "2015", "X", &[]));
+                let rec = f.new_record(
+                    f.org,
+                    Classification::Internal,
+                    &incident(&format!("T{t} {i}"), "2015", "X", &[]),
+                );
                 f.store.insert(vec![rec]).await.unwrap();
-                f.store.count(&f.query(RecordKind::Incident, Viewer::System)).await.unwrap();
+                f.store
+                    .count(&f.query(RecordKind::Incident, Viewer::System))
+                    .await
+                    .unwrap();
             }
         }));
     }
     for t in tasks {
         t.await.unwrap();
     }
-    assert_eq!(f.store.count(&f.query(RecordKind::Incident, Viewer::System)).await.unwrap(), 80);
+    assert_eq!(
+        f.store
+            .count(&f.query(RecordKind::Incident, Viewer::System))
+            .await
+            .unwrap(),
+        80
+    );
 }

@@ -13,12 +13,22 @@ fn random<const N: usize>() -> Result<[u8; N], Failure> {
     Ok(bytes)
 }
 
-pub async fn create_organisation(store: &dyn Store, clock: &dyn Clock, name: &str) -> Result<Organisation, Failure> {
+pub async fn create_organisation(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    name: &str,
+) -> Result<Organisation, Failure> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Failure::input(anyhow!("an organisation name has 1 to 200 characters")));
+        return Err(Failure::input(anyhow!(
+            "an organisation name has 1 to 200 characters"
+        )));
     }
-    let org = Organisation { id: clock.new_id(), name: name.to_owned(), created_at: clock.now() };
+    let org = Organisation {
+        id: clock.new_id(),
+        name: name.to_owned(),
+        created_at: clock.now(),
+    };
     match store.create_organisation(&org).await {
         Ok(()) => Ok(org),
         Err(StoreError::Duplicate(what)) => Err(Failure::input(anyhow!("{what} already exists"))),
@@ -30,15 +40,21 @@ pub async fn create_organisation(store: &dyn Store, clock: &dyn Clock, name: &st
 async fn organisation(store: &dyn Store, name: Option<&str>) -> Result<Organisation, Failure> {
     match name {
         Some(n) => match store.organisation_by_name(n).await {
-            Err(StoreError::NotFound) => Err(Failure::input(anyhow!("no organisation named {n:?}"))),
+            Err(StoreError::NotFound) => {
+                Err(Failure::input(anyhow!("no organisation named {n:?}")))
+            }
             other => Ok(other?),
         },
         None => {
             let mut all = store.organisations().await?;
             match all.len() {
                 1 => Ok(all.remove(0)),
-                0 => Err(Failure::input(anyhow!("there is no organisation yet: run `evidentia init --organisation NAME`"))),
-                _ => Err(Failure::input(anyhow!("there are several organisations: name one with --organisation"))),
+                0 => Err(Failure::input(anyhow!(
+                    "there is no organisation yet: run `evidentia init --organisation NAME`"
+                ))),
+                _ => Err(Failure::input(anyhow!(
+                    "there are several organisations: name one with --organisation"
+                ))),
             }
         }
     }
@@ -55,7 +71,9 @@ pub async fn create_user(
     password: &str,
 ) -> Result<User, Failure> {
     let email = auth::normalise_email(email).map_err(|e| Failure::input(anyhow!(e)))?;
-    let role: Role = role.parse().map_err(|e: String| Failure::input(anyhow!(e)))?;
+    let role: Role = role
+        .parse()
+        .map_err(|e: String| Failure::input(anyhow!(e)))?;
     let org = organisation(store, organisation_name).await?;
     let hash = auth::hash_password(password, random()?).map_err(Failure::input)?;
     let user = User {
@@ -66,7 +84,16 @@ pub async fn create_user(
         created_at: clock.now(),
         disabled: false,
     };
-    match store.create_user(&user, &[Membership { organisation_id: org.id, role }]).await {
+    match store
+        .create_user(
+            &user,
+            &[Membership {
+                organisation_id: org.id,
+                role,
+            }],
+        )
+        .await
+    {
         Ok(()) => Ok(user),
         Err(StoreError::Duplicate(what)) => Err(Failure::input(anyhow!("{what} already exists"))),
         Err(e) => Err(e.into()),
@@ -74,7 +101,12 @@ pub async fn create_user(
 }
 
 /// Creates a token for the user and returns its secret (shown once, stored only as a hash).
-pub async fn create_token(store: &dyn Store, clock: &dyn Clock, email: &str, name: &str) -> Result<String, Failure> {
+pub async fn create_token(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    email: &str,
+    name: &str,
+) -> Result<String, Failure> {
     let email = auth::normalise_email(email).map_err(|e| Failure::input(anyhow!(e)))?;
     let user = match store.user_by_email(&email).await {
         Err(StoreError::NotFound) => return Err(Failure::input(anyhow!("no user {email}"))),
@@ -90,6 +122,9 @@ pub async fn create_token(store: &dyn Store, clock: &dyn Clock, email: &str, nam
         last_used_at: None,
         revoked_at: None,
     };
-    store.create_token(&token).await.context("cannot store the token")?;
+    store
+        .create_token(&token)
+        .await
+        .context("cannot store the token")?;
     Ok(secret)
 }

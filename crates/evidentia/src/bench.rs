@@ -1,13 +1,289 @@
-//! Benchmarks (figures in docs/PERFORMANCE.md).
+//! Benchmarks. Figures and the commands that produce them are in docs/PERFORMANCE.md; nothing
+//! here asserts a speed.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow};
 use clap::Subcommand;
+use evidentia_model::{
+    Classification, Clock, Meta, RecordBody, RecordKind, Role, SystemClock, Viewer,
+};
+use evidentia_store::{ListQuery, NewRecord, Organisation, Store};
+use uuid::Uuid;
 
 use crate::cli::Failure;
 use crate::config::Config;
 
 #[derive(Subcommand, Debug)]
-pub enum BenchCommand {}
+pub enum BenchCommand {
+    /// Inserts persons and incidents through the Store, then measures search latency.
+    Store {
+        #[arg(long, default_value_t = 1_000_000)]
+        persons: usize,
+        #[arg(long, default_value_t = 200_000)]
+        incidents: usize,
+        /// Records per insert call (one transaction each).
+        #[arg(long, default_value_t = 5_000)]
+        batch: usize,
+        /// Runs of each search query.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+    },
+    /// Serves the data directory in a child process and measures its memory at idle and under
+    /// GET load, with request latency.
+    Http {
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 20)]
+        concurrency: usize,
+        /// Seconds of load per path.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Paths to load (default: lists, a search and a record).
+        #[arg(long)]
+        path: Vec<String>,
+    },
+}
 
-pub async fn run(command: BenchCommand, _config: &Config) -> Result<(), Failure> {
-    match command {}
+pub async fn run(command: BenchCommand, config: &Config) -> Result<(), Failure> {
+    match command {
+        BenchCommand::Store {
+            persons,
+            incidents,
+            batch,
+            runs,
+        } => store_bench(config, persons, incidents, batch.max(1), runs.max(1)).await,
+        BenchCommand::Http {
+            concurrency,
+            seconds,
+            path,
+        } => {
+            crate::bench_http::run(
+                config,
+                concurrency.max(1),
+                Duration::from_secs(seconds.max(1)),
+                path,
+            )
+            .await
+        }
+    }
+}
+
+/// Resident set size and its peak, in KiB, from `/proc/PID/status` (Linux).
+pub fn memory_kib(pid: Option<u32>) -> (u64, u64) {
+    let path = pid.map_or_else(
+        || "/proc/self/status".to_owned(),
+        |p| format!("/proc/{p}/status"),
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let field = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// The value below which `q` of the sorted samples lie.
+pub fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (q * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+async fn insert_stream<B: RecordBody>(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    org: Uuid,
+    user: Uuid,
+    items: impl Iterator<Item = B>,
+    total: usize,
+    batch: usize,
+) -> Result<Duration, Failure> {
+    let bar = indicatif::ProgressBar::new(total as u64).with_message(B::KIND.as_str());
+    let started = Instant::now();
+    let mut pending = Vec::with_capacity(batch);
+    for (i, body) in items.take(total).enumerate() {
+        let now = clock.now();
+        let classification = if i % 10 == 0 {
+            Classification::Restricted
+        } else {
+            Classification::Internal
+        };
+        pending.push(NewRecord {
+            kind: B::KIND,
+            meta: Meta {
+                id: clock.new_id(),
+                organisation_id: org,
+                classification: classification.max(body.minimum_classification()),
+                created_at: now,
+                created_by: user,
+                updated_at: now,
+                updated_by: user,
+                version: 1,
+            },
+            body: serde_json::to_value(&body).map_err(|e| anyhow!(e))?,
+            index: body.index(),
+        });
+        if pending.len() == batch {
+            store.insert(std::mem::take(&mut pending)).await?;
+            bar.inc(batch as u64);
+        }
+    }
+    if !pending.is_empty() {
+        store.insert(pending).await?;
+    }
+    bar.finish_and_clear();
+    Ok(started.elapsed())
+}
+
+async fn store_bench(
+    config: &Config,
+    persons: usize,
+    incidents: usize,
+    batch: usize,
+    runs: usize,
+) -> Result<(), Failure> {
+    let store = crate::commands::open_store(config).await?;
+    let clock = SystemClock;
+    let org = Organisation {
+        id: clock.new_id(),
+        name: format!("Benchmark {}", clock.new_id()),
+        created_at: clock.now(),
+    };
+    store.create_organisation(&org).await?;
+    let user = clock.new_id();
+    let seed = evidentia_demo::DEFAULT_SEED;
+
+    let t = insert_stream(
+        store.as_ref(),
+        &clock,
+        org.id,
+        user,
+        evidentia_demo::persons(seed),
+        persons,
+        batch,
+    )
+    .await?;
+    let (_, peak_persons) = memory_kib(None);
+    report("insert persons", persons, t);
+    let t = insert_stream(
+        store.as_ref(),
+        &clock,
+        org.id,
+        user,
+        evidentia_demo::incidents(seed),
+        incidents,
+        batch,
+    )
+    .await?;
+    let (_, peak) = memory_kib(None);
+    report("insert incidents", incidents, t);
+    #[allow(clippy::print_stdout)]
+    {
+        println!(
+            "peak memory (VmHWM) after persons: {} MiB, after incidents: {} MiB",
+            peak_persons / 1024,
+            peak / 1024
+        );
+    }
+
+    let viewer = Viewer::Staff {
+        user_id: user,
+        memberships: vec![(org.id, Role::Investigator)],
+    };
+    let queries: Vec<(&str, ListQuery)> = vec![
+        (
+            "persons: name in Latin (Oleksandr Koval)",
+            ListQuery {
+                text: Some("Oleksandr Koval".into()),
+                limit: 50,
+                ..ListQuery::new(Some(RecordKind::Person), viewer.clone())
+            },
+        ),
+        (
+            "persons: name in Cyrillic (Олена)",
+            ListQuery {
+                text: Some("Олена".into()),
+                limit: 50,
+                ..ListQuery::new(Some(RecordKind::Person), viewer.clone())
+            },
+        ),
+        (
+            "incidents: category + period 2015-03",
+            ListQuery {
+                terms: vec!["category:indiscriminate_attack".into()],
+                period: Some((20150301, 20150331)),
+                limit: 50,
+                ..ListQuery::new(Some(RecordKind::Incident), viewer.clone())
+            },
+        ),
+        (
+            "incidents: status verified, newest first",
+            ListQuery {
+                statuses: vec!["verified".into()],
+                limit: 50,
+                ..ListQuery::new(Some(RecordKind::Incident), viewer.clone())
+            },
+        ),
+        (
+            "all kinds: free text (shelling school)",
+            ListQuery {
+                text: Some("shelling school".into()),
+                limit: 50,
+                ..ListQuery::new(None, viewer.clone())
+            },
+        ),
+    ];
+    #[allow(clippy::print_stdout)]
+    for (name, q) in &queries {
+        let mut samples = Vec::with_capacity(runs);
+        let mut found = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            found = store.list(q).await?.items.len();
+            samples.push(t.elapsed());
+        }
+        samples.sort();
+        println!(
+            "search {name}: p50 {:.2} ms, p99 {:.2} ms ({found} results on the first page)",
+            percentile(&samples, 0.50).as_secs_f64() * 1e3,
+            percentile(&samples, 0.99).as_secs_f64() * 1e3,
+        );
+    }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+fn report(what: &str, n: usize, t: Duration) {
+    println!(
+        "{what}: {n} in {:.1} s = {:.0} records/s",
+        t.as_secs_f64(),
+        n as f64 / t.as_secs_f64().max(1e-9)
+    );
+}
+
+/// Opens the store and creates a token for a new benchmark administrator.
+pub async fn bench_token(store: &Arc<dyn Store>) -> Result<String, Failure> {
+    let clock = SystemClock;
+    let email = format!("bench-{}@bench.invalid", clock.new_id());
+    let orgs = store.organisations().await?;
+    let org = orgs
+        .first()
+        .context("the data directory has no organisation: run `evidentia demo --no-serve` first")?;
+    crate::accounts::create_user(
+        store.as_ref(),
+        &clock,
+        &email,
+        "admin",
+        Some(&org.name),
+        Some("benchmark"),
+        "benchmark-password",
+    )
+    .await?;
+    crate::accounts::create_token(store.as_ref(), &clock, &email, "benchmark").await
 }

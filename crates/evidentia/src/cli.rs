@@ -11,7 +11,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{Config, Overrides};
 
 #[derive(Parser, Debug)]
-#[command(name = "evidentia", version, about = "Documentation of harm to civilians in armed conflict")]
+#[command(
+    name = "evidentia",
+    version,
+    about = "Documentation of harm to civilians in armed conflict"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -110,7 +114,10 @@ pub struct Failure {
 impl Failure {
     /// A usage or input error (exit 2).
     pub fn input(error: impl Into<anyhow::Error>) -> Self {
-        Self { code: 2, error: error.into() }
+        Self {
+            code: 2,
+            error: error.into(),
+        }
     }
 }
 
@@ -122,7 +129,10 @@ impl From<anyhow::Error> for Failure {
 
 impl From<evidentia_store::StoreError> for Failure {
     fn from(e: evidentia_store::StoreError) -> Self {
-        Self { code: 1, error: e.into() }
+        Self {
+            code: 1,
+            error: e.into(),
+        }
     }
 }
 
@@ -148,8 +158,14 @@ pub fn run() -> ExitCode {
     };
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("evidentia: cannot start: {e}");

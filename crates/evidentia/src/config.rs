@@ -43,7 +43,10 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("data", &self.data)
-            .field("database", &self.database.as_deref().map(evidentia_store::redact_url))
+            .field(
+                "database",
+                &self.database.as_deref().map(evidentia_store::redact_url),
+            )
             .field("files", &self.files)
             .field("listen", &self.listen)
             .field("max_json_bytes", &self.max_json_bytes)
@@ -66,19 +69,26 @@ impl Config {
     /// Builds the configuration from every layer. `env` is the process environment (a
     /// parameter so that tests do not depend on the machine).
     pub fn load(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let data_hint = flags.data.clone().or_else(|| env("EVIDENTIA_DATA").map(PathBuf::from));
+        let data_hint = flags
+            .data
+            .clone()
+            .or_else(|| env("EVIDENTIA_DATA").map(PathBuf::from));
         let file = flags
             .config_file
             .clone()
             .or_else(|| env("EVIDENTIA_CONFIG").map(PathBuf::from))
             .or_else(|| {
-                let default = data_hint.as_deref().unwrap_or(Path::new("evidentia-data")).join("evidentia.toml");
+                let default = data_hint
+                    .as_deref()
+                    .unwrap_or(Path::new("evidentia-data"))
+                    .join("evidentia.toml");
                 default.exists().then_some(default)
             });
         let mut config = match &file {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    format!("cannot read the configuration file {}", path.display())
+                })?;
                 toml::from_str::<Config>(&text)
                     .with_context(|| format!("configuration file {}", path.display()))?
             }
@@ -94,11 +104,14 @@ impl Config {
             config.files = Some(v);
         }
         if let Some(v) = env("EVIDENTIA_LISTEN") {
-            config.listen = v.parse().with_context(|| format!("EVIDENTIA_LISTEN={v:?} is not an address"))?;
+            config.listen = v
+                .parse()
+                .with_context(|| format!("EVIDENTIA_LISTEN={v:?} is not an address"))?;
         }
         if let Some(v) = env("EVIDENTIA_MAX_JSON_BYTES") {
-            config.max_json_bytes =
-                v.parse().with_context(|| format!("EVIDENTIA_MAX_JSON_BYTES={v:?} is not a number"))?;
+            config.max_json_bytes = v
+                .parse()
+                .with_context(|| format!("EVIDENTIA_MAX_JSON_BYTES={v:?} is not a number"))?;
         }
         if let Some(v) = env("EVIDENTIA_LOG") {
             config.log = v;
@@ -127,7 +140,9 @@ impl Config {
 
     /// True when the records live in the data directory (the embedded default).
     pub fn embedded(&self) -> bool {
-        self.database.as_deref().is_none_or(|d| d.starts_with("sqlite://"))
+        self.database
+            .as_deref()
+            .is_none_or(|d| d.starts_with("sqlite://"))
     }
 }
 
@@ -140,16 +155,34 @@ mod tests {
     fn layers_override_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("evidentia.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nlog = \"debug\"\nmax_json_bytes = 10\n").unwrap();
-        let env: HashMap<&str, &str> = [("EVIDENTIA_LOG", "warn"), ("EVIDENTIA_MAX_JSON_BYTES", "20")].into();
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\nlog = \"debug\"\nmax_json_bytes = 10\n",
+        )
+        .unwrap();
+        let env: HashMap<&str, &str> = [
+            ("EVIDENTIA_LOG", "warn"),
+            ("EVIDENTIA_MAX_JSON_BYTES", "20"),
+        ]
+        .into();
         let get = |k: &str| env.get(k).map(|v| (*v).to_owned());
-        let flags = Overrides { config_file: Some(file.clone()), ..Overrides::default() };
+        let flags = Overrides {
+            config_file: Some(file.clone()),
+            ..Overrides::default()
+        };
         let c = Config::load(&flags, &get).unwrap();
         assert_eq!(c.listen.port(), 9000, "TOML over defaults");
         assert_eq!(c.log, "warn", "environment over TOML");
         assert_eq!(c.max_json_bytes, 20);
-        let flags = Overrides { listen: Some("127.0.0.1:9100".parse().unwrap()), ..flags };
-        assert_eq!(Config::load(&flags, &get).unwrap().listen.port(), 9100, "flags over everything");
+        let flags = Overrides {
+            listen: Some("127.0.0.1:9100".parse().unwrap()),
+            ..flags
+        };
+        assert_eq!(
+            Config::load(&flags, &get).unwrap().listen.port(),
+            9100,
+            "flags over everything"
+        );
     }
 
     #[test]
@@ -157,16 +190,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, "lisen = \"x\"\n").unwrap();
-        let flags = Overrides { config_file: Some(file), ..Overrides::default() };
+        let flags = Overrides {
+            config_file: Some(file),
+            ..Overrides::default()
+        };
         let e = format!("{:#}", Config::load(&flags, &|_| None).unwrap_err());
         assert!(e.contains("lisen"), "{e}");
-        let e = Config::load(&Overrides::default(), &|k| (k == "EVIDENTIA_LISTEN").then(|| "nowhere".into()));
+        let e = Config::load(&Overrides::default(), &|k| {
+            (k == "EVIDENTIA_LISTEN").then(|| "nowhere".into())
+        });
         assert!(format!("{:#}", e.unwrap_err()).contains("EVIDENTIA_LISTEN"));
     }
 
     #[test]
     fn passwords_stay_out_of_debug_output() {
-        let c = Config { database: Some("postgres://u:hunter2@db/x".into()), ..Config::default() };
+        let c = Config {
+            database: Some("postgres://u:hunter2@db/x".into()),
+            ..Config::default()
+        };
         assert!(!format!("{c:?}").contains("hunter2"));
     }
 }

@@ -20,8 +20,14 @@ pub struct DemoAdmin {
 
 const BATCH: usize = 5_000;
 
-fn to_new<B: RecordBody>(r: &DemoRecord<B>, orgs: &[Uuid], author: &[Uuid]) -> Result<NewRecord, Failure> {
-    let organisation_id = *orgs.get(r.organisation).ok_or_else(|| anyhow!("demo record without organisation"))?;
+fn to_new<B: RecordBody>(
+    r: &DemoRecord<B>,
+    orgs: &[Uuid],
+    author: &[Uuid],
+) -> Result<NewRecord, Failure> {
+    let organisation_id = *orgs
+        .get(r.organisation)
+        .ok_or_else(|| anyhow!("demo record without organisation"))?;
     let by = author.get(r.organisation).copied().unwrap_or_default();
     Ok(NewRecord {
         kind: B::KIND,
@@ -43,7 +49,10 @@ fn to_new<B: RecordBody>(r: &DemoRecord<B>, orgs: &[Uuid], author: &[Uuid]) -> R
 /// Creates the demo data set unless the store already holds organisations; returns the
 /// administrator to print either way.
 pub async fn ensure_demo(store: &dyn Store, clock: &dyn Clock) -> Result<DemoAdmin, Failure> {
-    let admin = DemoAdmin { email: ADMIN_EMAIL.into(), password: DEMO_PASSWORD.into() };
+    let admin = DemoAdmin {
+        email: ADMIN_EMAIL.into(),
+        password: DEMO_PASSWORD.into(),
+    };
     if !store.organisations().await?.is_empty() {
         if store.user_by_email(ADMIN_EMAIL).await.is_err() {
             return Err(Failure::input(anyhow!(
@@ -61,7 +70,11 @@ async fn load(store: &dyn Store, clock: &dyn Clock, data: &DemoData) -> Result<(
     let mut orgs = Vec::new();
     let mut investigators = Vec::new();
     for (i, name) in data.organisations.iter().enumerate() {
-        let org = Organisation { id: clock.new_id(), name: (*name).to_owned(), created_at: clock.now() };
+        let org = Organisation {
+            id: clock.new_id(),
+            name: (*name).to_owned(),
+            created_at: clock.now(),
+        };
         store.create_organisation(&org).await?;
         orgs.push(org.id);
         let slug = format!("org{}", i + 1);

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod bench;
+mod bench_http;
 mod cli;
 mod commands;
 mod config;

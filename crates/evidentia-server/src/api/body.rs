@@ -26,19 +26,23 @@ impl FromRequest<AppState> for JsonObject {
                 v == "application/json" || v == "application/merge-patch+json"
             });
         if !json {
-            return Err(ApiError::UnsupportedMediaType("send the record as application/json".into()));
+            return Err(ApiError::UnsupportedMediaType(
+                "send the record as application/json".into(),
+            ));
         }
         let limit = state.config.max_json_bytes;
-        let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|e| {
-            if std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-                || e.to_string().contains("length limit")
-            {
-                ApiError::PayloadTooLarge(limit)
-            } else {
-                ApiError::BadRequest("the request body could not be read".into(), Vec::new())
-            }
-        })?;
+        let bytes = axum::body::to_bytes(req.into_body(), limit)
+            .await
+            .map_err(|e| {
+                if std::error::Error::source(&e)
+                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                    || e.to_string().contains("length limit")
+                {
+                    ApiError::PayloadTooLarge(limit)
+                } else {
+                    ApiError::BadRequest("the request body could not be read".into(), Vec::new())
+                }
+            })?;
         parse_object(&bytes).map(Self)
     }
 }
@@ -46,10 +50,21 @@ impl FromRequest<AppState> for JsonObject {
 fn parse_object(bytes: &Bytes) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
     match serde_json::from_slice::<serde_json::Value>(bytes) {
         Ok(serde_json::Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::BadRequest("the body must be a JSON object".into(), Vec::new())),
+        Ok(_) => Err(ApiError::BadRequest(
+            "the body must be a JSON object".into(),
+            Vec::new(),
+        )),
         Err(e) => Err(ApiError::BadRequest(
-            format!("malformed JSON at line {} column {}: {e}", e.line(), e.column()),
-            vec![FieldError { field: String::new(), code: "malformed".into(), message: e.to_string() }],
+            format!(
+                "malformed JSON at line {} column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+            vec![FieldError {
+                field: String::new(),
+                code: "malformed".into(),
+                message: e.to_string(),
+            }],
         )),
     }
 }
@@ -73,6 +88,10 @@ pub fn typed<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiErro
             ("required", Some(name)) => format!("{field}.{name}"),
             _ => field,
         };
-        ApiError::Validation(vec![FieldError { field, code: code.into(), message }])
+        ApiError::Validation(vec![FieldError {
+            field,
+            code: code.into(),
+            message,
+        }])
     })
 }

@@ -53,18 +53,42 @@ impl utoipa::Modify for BearerAuth {
 /// The API routes and the OpenAPI document describing exactly them.
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(resources::incidents::list, resources::incidents::create))
-        .routes(routes!(resources::incidents::read, resources::incidents::change))
+        .routes(routes!(
+            resources::incidents::list,
+            resources::incidents::create
+        ))
+        .routes(routes!(
+            resources::incidents::read,
+            resources::incidents::change
+        ))
         .routes(routes!(resources::incidents::history))
         .routes(routes!(incident_persons, add_incident_person))
-        .routes(routes!(resources::persons::list, resources::persons::create))
-        .routes(routes!(resources::persons::read, resources::persons::change))
+        .routes(routes!(
+            resources::persons::list,
+            resources::persons::create
+        ))
+        .routes(routes!(
+            resources::persons::read,
+            resources::persons::change
+        ))
         .routes(routes!(resources::persons::history))
-        .routes(routes!(resources::evidence::list, resources::evidence::create))
-        .routes(routes!(resources::evidence::read, resources::evidence::change))
+        .routes(routes!(
+            resources::evidence::list,
+            resources::evidence::create
+        ))
+        .routes(routes!(
+            resources::evidence::read,
+            resources::evidence::change
+        ))
         .routes(routes!(resources::evidence::history))
-        .routes(routes!(resources::involvements::list, resources::involvements::create))
-        .routes(routes!(resources::involvements::read, resources::involvements::change))
+        .routes(routes!(
+            resources::involvements::list,
+            resources::involvements::create
+        ))
+        .routes(routes!(
+            resources::involvements::read,
+            resources::involvements::change
+        ))
         .routes(routes!(resources::involvements::history))
         .routes(routes!(search))
         .routes(routes!(vocabularies))
@@ -87,13 +111,21 @@ struct SearchPage {
         ("cursor" = Option<String>, Query),
     ),
     responses((status = 200, body = SearchPage), (status = 400, body = Problem, content_type = "application/problem+json")))]
-async fn search(State(state): State<AppState>, Caller(viewer): Caller, RawQuery(raw): RawQuery) -> ApiResult<impl IntoResponse> {
+async fn search(
+    State(state): State<AppState>,
+    Caller(viewer): Caller,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<impl IntoResponse> {
     let kind = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "kind")
-        .map(|(_, v)| v.parse::<RecordKind>().map_err(|e| ApiError::bad_field("kind", e)))
+        .map(|(_, v)| {
+            v.parse::<RecordKind>()
+                .map_err(|e| ApiError::bad_field("kind", e))
+        })
         .transpose()?;
     let vocabularies = state.vocabularies();
-    let (mut query, _) = params::list_query(kind, viewer, raw.as_deref(), &vocabularies, &["kind"])?;
+    let (mut query, _) =
+        params::list_query(kind, viewer, raw.as_deref(), &vocabularies, &["kind"])?;
     if query.text.is_none() {
         return Err(ApiError::bad_field("q", "say what to search for"));
     }
@@ -109,7 +141,9 @@ struct VocabularyList {
 /// The deployment's vocabularies with labels in English, Ukrainian and Russian.
 #[utoipa::path(get, path = "/vocabularies", tag = "vocabularies", responses((status = 200, body = VocabularyList)))]
 async fn vocabularies(State(state): State<AppState>) -> Json<VocabularyList> {
-    Json(VocabularyList { items: state.vocabularies().iter().cloned().collect() })
+    Json(VocabularyList {
+        items: state.vocabularies().iter().cloned().collect(),
+    })
 }
 
 /// The persons involved in an incident, with their roles.
@@ -125,8 +159,13 @@ async fn incident_persons(
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     records::read(&state, &viewer, RecordKind::Incident, id).await?;
     let vocabularies = state.vocabularies();
-    let (mut query, _) =
-        params::list_query(Some(RecordKind::Involvement), viewer, raw.as_deref(), &vocabularies, &[])?;
+    let (mut query, _) = params::list_query(
+        Some(RecordKind::Involvement),
+        viewer,
+        raw.as_deref(),
+        &vocabularies,
+        &[],
+    )?;
     query.links.push(("incident_id".into(), id));
     Ok(Json(records::list(&state, &query, false).await?))
 }
@@ -148,7 +187,10 @@ async fn add_incident_person(
 ) -> ApiResult<impl IntoResponse> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     records::read(&state, &viewer, RecordKind::Incident, id).await?;
-    obj.insert("incident_id".into(), serde_json::Value::String(id.to_string()));
+    obj.insert(
+        "incident_id".into(),
+        serde_json::Value::String(id.to_string()),
+    );
     let r = records::create::<Involvement>(&state, &viewer, obj).await?;
     let headers = records::record_headers(&r, "involvements");
     Ok((StatusCode::CREATED, headers, Json(records::record_json(&r))))

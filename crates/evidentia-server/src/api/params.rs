@@ -24,14 +24,42 @@ struct TermFilter {
 }
 
 const INCIDENT_FILTERS: &[TermFilter] = &[
-    TermFilter { param: "category", prefix: "category", vocabulary: Some(vocab::INCIDENT_CATEGORY) },
-    TermFilter { param: "weapon", prefix: "weapon", vocabulary: Some(vocab::WEAPON_TYPE) },
-    TermFilter { param: "damaged_object", prefix: "damaged_object", vocabulary: Some(vocab::DAMAGED_OBJECT_TYPE) },
-    TermFilter { param: "country", prefix: "country", vocabulary: None },
+    TermFilter {
+        param: "category",
+        prefix: "category",
+        vocabulary: Some(vocab::INCIDENT_CATEGORY),
+    },
+    TermFilter {
+        param: "weapon",
+        prefix: "weapon",
+        vocabulary: Some(vocab::WEAPON_TYPE),
+    },
+    TermFilter {
+        param: "damaged_object",
+        prefix: "damaged_object",
+        vocabulary: Some(vocab::DAMAGED_OBJECT_TYPE),
+    },
+    TermFilter {
+        param: "country",
+        prefix: "country",
+        vocabulary: None,
+    },
 ];
-const PERSON_FILTERS: &[TermFilter] = &[TermFilter { param: "sex", prefix: "sex", vocabulary: None }];
-const EVIDENCE_FILTERS: &[TermFilter] = &[TermFilter { param: "kind", prefix: "kind", vocabulary: None }];
-const INVOLVEMENT_FILTERS: &[TermFilter] = &[TermFilter { param: "role", prefix: "role", vocabulary: None }];
+const PERSON_FILTERS: &[TermFilter] = &[TermFilter {
+    param: "sex",
+    prefix: "sex",
+    vocabulary: None,
+}];
+const EVIDENCE_FILTERS: &[TermFilter] = &[TermFilter {
+    param: "kind",
+    prefix: "kind",
+    vocabulary: None,
+}];
+const INVOLVEMENT_FILTERS: &[TermFilter] = &[TermFilter {
+    param: "role",
+    prefix: "role",
+    vocabulary: None,
+}];
 
 fn term_filters(kind: Option<RecordKind>) -> &'static [TermFilter] {
     match kind {
@@ -48,10 +76,15 @@ pub fn encode_cursor(c: Cursor) -> String {
 }
 
 fn decode_cursor(s: &str) -> Option<Cursor> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).ok()?;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s)
+        .ok()?;
     let text = String::from_utf8(raw).ok()?;
     let (key, id) = text.split_once('.')?;
-    Some(Cursor { key: key.parse().ok()?, id: Uuid::parse_str(id).ok()? })
+    Some(Cursor {
+        key: key.parse().ok()?,
+        id: Uuid::parse_str(id).ok()?,
+    })
 }
 
 fn split_values(value: &str) -> impl Iterator<Item = &str> {
@@ -60,8 +93,14 @@ fn split_values(value: &str) -> impl Iterator<Item = &str> {
 
 fn parse_bbox(value: &str) -> Result<BoundingBox, ApiError> {
     let bad = || ApiError::bad_field("bbox", "expected west,south,east,north in degrees");
-    let n: Vec<f64> = value.split(',').map(|v| v.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| bad())?;
-    let [west, south, east, north] = n[..] else { return Err(bad()) };
+    let n: Vec<f64> = value
+        .split(',')
+        .map(|v| v.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    let [west, south, east, north] = n[..] else {
+        return Err(bad());
+    };
     if !n.iter().all(|v| v.is_finite())
         || !(-90.0..=90.0).contains(&south)
         || !(-90.0..=90.0).contains(&north)
@@ -71,7 +110,12 @@ fn parse_bbox(value: &str) -> Result<BoundingBox, ApiError> {
     {
         return Err(bad());
     }
-    Ok(BoundingBox { min_lat: south, min_lon: west, max_lat: north, max_lon: east })
+    Ok(BoundingBox {
+        min_lat: south,
+        min_lon: west,
+        max_lat: north,
+        max_lon: east,
+    })
 }
 
 fn parse_sort(value: &str) -> Result<Sort, ApiError> {
@@ -91,7 +135,9 @@ fn parse_sort(value: &str) -> Result<Sort, ApiError> {
 }
 
 fn parse_date(field: &str, value: &str) -> Result<PartialDate, ApiError> {
-    value.parse().map_err(|e: evidentia_model::date::DateError| ApiError::bad_field(field, e.0))
+    value
+        .parse()
+        .map_err(|e: evidentia_model::date::DateError| ApiError::bad_field(field, e.0))
 }
 
 /// Parses a list's query string for records of `kind` (or all kinds for search).
@@ -111,9 +157,14 @@ pub fn list_query(
         let (name, value) = (name.as_ref(), value.as_ref());
         match name {
             "limit" => {
-                let n: u32 = value.parse().map_err(|_| ApiError::bad_field("limit", "must be a whole number"))?;
+                let n: u32 = value
+                    .parse()
+                    .map_err(|_| ApiError::bad_field("limit", "must be a whole number"))?;
                 if !(1..=MAX_LIMIT).contains(&n) {
-                    return Err(ApiError::bad_field("limit", format!("must be between 1 and {MAX_LIMIT}")));
+                    return Err(ApiError::bad_field(
+                        "limit",
+                        format!("must be between 1 and {MAX_LIMIT}"),
+                    ));
                 }
                 q.limit = n;
             }
@@ -124,7 +175,10 @@ pub fn list_query(
             }
             "q" => {
                 if value.chars().count() > MAX_QUERY_CHARS {
-                    return Err(ApiError::bad_field("q", format!("must be at most {MAX_QUERY_CHARS} characters")));
+                    return Err(ApiError::bad_field(
+                        "q",
+                        format!("must be at most {MAX_QUERY_CHARS} characters"),
+                    ));
                 }
                 if !value.trim().is_empty() {
                     q.text = Some(value.to_owned());
@@ -137,15 +191,23 @@ pub fn list_query(
             "bbox" => q.bbox = Some(parse_bbox(value)?),
             "organisation_id" => {
                 q.organisation_id = Some(
-                    Uuid::parse_str(value).map_err(|_| ApiError::bad_field("organisation_id", "is not a UUID"))?,
+                    Uuid::parse_str(value)
+                        .map_err(|_| ApiError::bad_field("organisation_id", "is not a UUID"))?,
                 );
             }
-            "incident_id" | "person_id" if matches!(kind, Some(RecordKind::Involvement | RecordKind::Evidence)) => {
-                let id = Uuid::parse_str(value).map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
+            "incident_id" | "person_id"
+                if matches!(kind, Some(RecordKind::Involvement | RecordKind::Evidence)) =>
+            {
+                let id = Uuid::parse_str(value)
+                    .map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
                 q.links.push((name.to_owned(), id));
             }
             "classification" => {
-                q.classification = Some(value.parse::<Classification>().map_err(|e| ApiError::bad_field("classification", e))?);
+                q.classification = Some(
+                    value
+                        .parse::<Classification>()
+                        .map_err(|e| ApiError::bad_field("classification", e))?,
+                );
             }
             "published" => {
                 q.published = Some(match value {
@@ -160,7 +222,10 @@ pub fn list_query(
                         if let Some(vocabulary) = filter.vocabulary
                             && !vocabularies.contains(vocabulary, v)
                         {
-                            return Err(ApiError::bad_field(name, format!("{v:?} is not a term of {vocabulary}")));
+                            return Err(ApiError::bad_field(
+                                name,
+                                format!("{v:?} is not a term of {vocabulary}"),
+                            ));
                         }
                         q.terms.push(format!("{}:{v}", filter.prefix));
                     }
@@ -188,8 +253,14 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> Result<ListQuery, ApiError> {
-        list_query(Some(RecordKind::Incident), Viewer::Public, Some(s), &Vocabularies::defaults(), &[])
-            .map(|(q, _)| q)
+        list_query(
+            Some(RecordKind::Incident),
+            Viewer::Public,
+            Some(s),
+            &Vocabularies::defaults(),
+            &[],
+        )
+        .map(|(q, _)| q)
     }
 
     #[test]
@@ -198,11 +269,14 @@ mod tests {
         assert_eq!(q.limit, 5);
         assert_eq!(q.statuses, ["verified", "disputed"]);
         assert_eq!(q.terms, ["category:killing"]);
-        assert_eq!(q.period, Some((2014_07_01, 2014_12_31)));
+        assert_eq!(q.period, Some((20140701, 20141231)));
         assert_eq!(q.sort, Sort::OccurredAsc);
         assert!(q.bbox.is_some());
-        assert_eq!(parse("from=2015").unwrap().period, Some((2015_01_01, i32::MAX)));
-        assert_eq!(parse("to=2015").unwrap().period, Some((i32::MIN, 2015_12_31)));
+        assert_eq!(
+            parse("from=2015").unwrap().period,
+            Some((20150101, i32::MAX))
+        );
+        assert_eq!(parse("to=2015").unwrap().period, Some((i32::MIN, 20151231)));
     }
 
     #[test]
@@ -222,7 +296,9 @@ mod tests {
             ("published=yes", "published"),
         ] {
             match parse(query) {
-                Err(ApiError::BadRequest(_, errors)) => assert_eq!(errors[0].field, field, "{query}"),
+                Err(ApiError::BadRequest(_, errors)) => {
+                    assert_eq!(errors[0].field, field, "{query}")
+                }
                 other => panic!("{query}: expected a bad request, got {other:?}"),
             }
         }
@@ -230,7 +306,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        let c = Cursor { key: 20140717, id: Uuid::from_u128(42) };
+        let c = Cursor {
+            key: 20140717,
+            id: Uuid::from_u128(42),
+        };
         assert_eq!(decode_cursor(&encode_cursor(c)), Some(c));
     }
 }

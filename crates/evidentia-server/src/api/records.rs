@@ -13,7 +13,14 @@ use crate::AppState;
 use crate::errors::{ApiError, ApiResult};
 
 /// Fields the server sets; a client may read them but never write them.
-const SERVER_FIELDS: &[&str] = &["id", "version", "created_at", "created_by", "updated_at", "updated_by"];
+const SERVER_FIELDS: &[&str] = &[
+    "id",
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+];
 
 /// A record as the API shows it: meta fields and content side by side.
 pub fn record_json(r: &StoredRecord) -> Value {
@@ -52,8 +59,12 @@ pub fn record_headers(r: &StoredRecord, path: &str) -> HeaderMap {
 
 /// The version an `If-Match` header names: `3`, `"3"` or `W/"3"`.
 pub fn if_match(headers: &HeaderMap) -> ApiResult<i64> {
-    let value = headers.get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
-    let text = value.to_str().map_err(|_| ApiError::bad_field("If-Match", "is not readable text"))?;
+    let value = headers
+        .get(header::IF_MATCH)
+        .ok_or(ApiError::PreconditionRequired)?;
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::bad_field("If-Match", "is not readable text"))?;
     let text = text.trim().trim_start_matches("W/").trim_matches('"');
     text.parse::<i64>()
         .ok()
@@ -61,11 +72,20 @@ pub fn if_match(headers: &HeaderMap) -> ApiResult<i64> {
         .ok_or_else(|| ApiError::bad_field("If-Match", "must be the record's version, e.g. \"3\""))
 }
 
-fn take_classification(obj: &mut Map<String, Value>, default: Classification) -> ApiResult<Classification> {
+fn take_classification(
+    obj: &mut Map<String, Value>,
+    default: Classification,
+) -> ApiResult<Classification> {
     match obj.remove("classification") {
         None | Some(Value::Null) => Ok(default),
-        Some(Value::String(s)) => s.parse().map_err(|e: String| ApiError::invalid_field("classification", "invalid", e)),
-        Some(_) => Err(ApiError::invalid_field("classification", "invalid", "must be a string")),
+        Some(Value::String(s)) => s
+            .parse()
+            .map_err(|e: String| ApiError::invalid_field("classification", "invalid", e)),
+        Some(_) => Err(ApiError::invalid_field(
+            "classification",
+            "invalid",
+            "must be a string",
+        )),
     }
 }
 
@@ -79,7 +99,11 @@ fn refuse_server_fields(obj: &Map<String, Value>) -> ApiResult<()> {
             message: "is set by the server".into(),
         })
         .collect();
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
 }
 
 fn unauthorised_or_forbidden(viewer: &Viewer, what: &str) -> ApiError {
@@ -103,14 +127,20 @@ fn kind_of_link(field: &str) -> Option<RecordKind> {
 async fn check_links<B: RecordBody>(state: &AppState, viewer: &Viewer, body: &B) -> ApiResult<()> {
     let mut errors = Vec::new();
     for (field, id) in body.index().links {
-        let Some(kind) = kind_of_link(field) else { continue };
+        let Some(kind) = kind_of_link(field) else {
+            continue;
+        };
         let visible = match state.store.get(kind, id).await {
             Ok(r) => viewer.may_read(r.meta.organisation_id, r.meta.classification, r.published),
             Err(evidentia_store::StoreError::NotFound) => false,
             Err(e) => return Err(e.into()),
         };
         if !visible {
-            let field = if B::KIND == RecordKind::Evidence { format!("{field}s") } else { field.to_owned() };
+            let field = if B::KIND == RecordKind::Evidence {
+                format!("{field}s")
+            } else {
+                field.to_owned()
+            };
             errors.push(evidentia_model::FieldError {
                 field,
                 code: "not_found".into(),
@@ -118,10 +148,18 @@ async fn check_links<B: RecordBody>(state: &AppState, viewer: &Viewer, body: &B)
             });
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
 }
 
-fn validate<B: RecordBody>(state: &AppState, body: &B, classification: Classification) -> ApiResult<()> {
+fn validate<B: RecordBody>(
+    state: &AppState,
+    body: &B,
+    classification: Classification,
+) -> ApiResult<()> {
     let vocabularies = state.vocabularies();
     evidentia_model::validate(body, classification, &vocabularies).map_err(ApiError::Validation)
 }
@@ -144,10 +182,14 @@ pub async fn create<B: RecordBody>(
                 .ok_or_else(|| unauthorised_or_forbidden(viewer, "create records"))?,
             _ => return Err(unauthorised_or_forbidden(viewer, "create records")),
         },
-        Some(v) => typed::<Uuid>(v).map_err(|_| ApiError::invalid_field("organisation_id", "invalid", "is not a UUID"))?,
+        Some(v) => typed::<Uuid>(v)
+            .map_err(|_| ApiError::invalid_field("organisation_id", "invalid", "is not a UUID"))?,
     };
     if !viewer.may_write(organisation_id) {
-        return Err(unauthorised_or_forbidden(viewer, "create records in this organisation"));
+        return Err(unauthorised_or_forbidden(
+            viewer,
+            "create records in this organisation",
+        ));
     }
     let body: B = typed(Value::Object(obj))?;
     validate(state, &body, classification)?;
@@ -173,13 +215,23 @@ pub async fn create<B: RecordBody>(
     };
     state
         .store
-        .insert(vec![NewRecord { kind: B::KIND, meta, body: record.body.clone(), index }])
+        .insert(vec![NewRecord {
+            kind: B::KIND,
+            meta,
+            body: record.body.clone(),
+            index,
+        }])
         .await?;
     Ok(record)
 }
 
 /// A record the viewer may see, or 404.
-pub async fn read(state: &AppState, viewer: &Viewer, kind: RecordKind, id: Uuid) -> ApiResult<StoredRecord> {
+pub async fn read(
+    state: &AppState,
+    viewer: &Viewer,
+    kind: RecordKind,
+    id: Uuid,
+) -> ApiResult<StoredRecord> {
     let r = state.store.get(kind, id).await?;
     if viewer.may_read(r.meta.organisation_id, r.meta.classification, r.published) {
         Ok(r)
@@ -221,20 +273,29 @@ pub async fn patch<B: RecordBody>(
 ) -> ApiResult<StoredRecord> {
     refuse_server_fields(&patch)?;
     if patch.contains_key("organisation_id") {
-        return Err(ApiError::invalid_field("organisation_id", "read_only", "a record's owner does not change"));
+        return Err(ApiError::invalid_field(
+            "organisation_id",
+            "read_only",
+            "a record's owner does not change",
+        ));
     }
     let current = read(state, viewer, B::KIND, id).await?;
     if !viewer.may_write(current.meta.organisation_id) {
         return Err(unauthorised_or_forbidden(viewer, "change this record"));
     }
     if current.meta.version != expected_version {
-        return Err(ApiError::PreconditionFailed { current: current.meta.version });
+        return Err(ApiError::PreconditionFailed {
+            current: current.meta.version,
+        });
     }
     let mut doc = match current.body {
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    doc.insert("classification".into(), Value::String(current.meta.classification.as_str().to_owned()));
+    doc.insert(
+        "classification".into(),
+        Value::String(current.meta.classification.as_str().to_owned()),
+    );
     merge_patch(&mut doc, patch);
     let classification = take_classification(&mut doc, current.meta.classification)?;
     let body: B = typed(Value::Object(doc))?;
@@ -256,8 +317,17 @@ pub async fn patch<B: RecordBody>(
 /// A page of records as `{"items": [...], "next_cursor": ...}`.
 pub async fn list(state: &AppState, query: &ListQuery, tagged: bool) -> ApiResult<Value> {
     let page = state.store.list(query).await?;
-    let items: Vec<Value> =
-        page.items.iter().map(|r| if tagged { tagged_record_json(r) } else { record_json(r) }).collect();
+    let items: Vec<Value> = page
+        .items
+        .iter()
+        .map(|r| {
+            if tagged {
+                tagged_record_json(r)
+            } else {
+                record_json(r)
+            }
+        })
+        .collect();
     Ok(serde_json::json!({
         "items": items,
         "next_cursor": page.next.map(encode_cursor),
@@ -265,7 +335,12 @@ pub async fn list(state: &AppState, query: &ListQuery, tagged: bool) -> ApiResul
 }
 
 /// Every version of a record the viewer may see, oldest first.
-pub async fn history(state: &AppState, viewer: &Viewer, kind: RecordKind, id: Uuid) -> ApiResult<Value> {
+pub async fn history(
+    state: &AppState,
+    viewer: &Viewer,
+    kind: RecordKind,
+    id: Uuid,
+) -> ApiResult<Value> {
     read(state, viewer, kind, id).await?;
     let versions = state.store.history(kind, id).await?;
     Ok(serde_json::json!({ "items": versions, "next_cursor": null }))
@@ -278,8 +353,12 @@ mod tests {
 
     #[test]
     fn merge_patch_follows_rfc_7396() {
-        let Value::Object(mut doc) = json!({"a": "b", "c": {"d": "e", "f": "g"}}) else { unreachable!() };
-        let Value::Object(patch) = json!({"a": "z", "c": {"f": null}}) else { unreachable!() };
+        let Value::Object(mut doc) = json!({"a": "b", "c": {"d": "e", "f": "g"}}) else {
+            unreachable!()
+        };
+        let Value::Object(patch) = json!({"a": "z", "c": {"f": null}}) else {
+            unreachable!()
+        };
         merge_patch(&mut doc, patch);
         assert_eq!(Value::Object(doc), json!({"a": "z", "c": {"d": "e"}}));
     }

@@ -33,11 +33,19 @@ impl TestApp {
                 (evidentia_store::open(&url).await.unwrap(), Some(dir))
             }
         };
-        let clock = Arc::new(FixedClock::new(time::macros::datetime!(2024-05-01 09:00 UTC)));
         let salt = Uuid::new_v4();
+        let seed = u16::from_be_bytes([salt.as_bytes()[0], salt.as_bytes()[1]]);
+        let clock = Arc::new(FixedClock::seeded(
+            time::macros::datetime!(2024-05-01 09:00 UTC),
+            seed,
+        ));
         let mut orgs = Vec::new();
         for name in ["Office", "Monitor"] {
-            let org = Organisation { id: Uuid::new_v4(), name: format!("{name} {salt}"), created_at: clock.now() };
+            let org = Organisation {
+                id: Uuid::new_v4(),
+                name: format!("{name} {salt}"),
+                created_at: clock.now(),
+            };
             store.create_organisation(&org).await.unwrap();
             orgs.push(org.id);
         }
@@ -59,7 +67,16 @@ impl TestApp {
                 created_at: clock.now(),
                 disabled: false,
             };
-            store.create_user(&user, &[Membership { organisation_id: orgs[org], role }]).await.unwrap();
+            store
+                .create_user(
+                    &user,
+                    &[Membership {
+                        organisation_id: orgs[org],
+                        role,
+                    }],
+                )
+                .await
+                .unwrap();
             let mut bytes = [0u8; 32];
             bytes[..16].copy_from_slice(salt.as_bytes());
             bytes[16] = u8::try_from(i).unwrap();
@@ -76,11 +93,21 @@ impl TestApp {
             store.create_token(&token).await.unwrap();
             tokens.push((name, secret));
         }
-        let state = AppState::new(Arc::clone(&store), clock, ServerConfig { max_json_bytes: MAX_JSON }).await.unwrap();
+        let state = AppState::new(
+            Arc::clone(&store),
+            clock,
+            ServerConfig {
+                max_json_bytes: MAX_JSON,
+            },
+        )
+        .await
+        .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(async move {
-            evidentia_server::serve(listener, state, std::future::pending()).await.unwrap();
+            evidentia_server::serve(listener, state, std::future::pending())
+                .await
+                .unwrap();
         });
         Self {
             base,
@@ -112,7 +139,11 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, who: &str, body: &Value) -> Response {
-        self.request(Method::POST, path, Some(who)).json(body).send().await.unwrap()
+        self.request(Method::POST, path, Some(who))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn patch(&self, path: &str, who: &str, version: i64, body: &Value) -> Response {
@@ -138,14 +169,22 @@ impl TestApp {
 pub async fn answer(r: Response) -> (u16, Value) {
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 /// The `field` of every error in a problem document.
 pub fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"].as_array().map_or_else(Vec::new, |errors| {
-        errors.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect()
-    })
+    problem["errors"]
+        .as_array()
+        .map_or_else(Vec::new, |errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
 }
 
 pub fn incident(title: &str) -> Value {

@@ -15,9 +15,16 @@ async fn the_document_matches_the_routes() {
         for method in item.as_object().unwrap().keys() {
             let url = format!("/api/v1{}", path.replace("{id}", &id.to_string()));
             let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let r = app.request(m.clone(), &url, Some("admin")).header("If-Match", "1").json(&serde_json::json!({})).send().await.unwrap();
+            let r = app
+                .request(m.clone(), &url, Some("admin"))
+                .header("If-Match", "1")
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .unwrap();
             assert_ne!(r.status(), 405, "{m} {url}");
-            let routed = r.status() != 404 || r.text().await.unwrap().contains("not-found") && path.contains("{id}");
+            let routed = r.status() != 404
+                || r.text().await.unwrap().contains("not-found") && path.contains("{id}");
             assert!(routed, "{m} {url} is documented but not routed");
         }
     }

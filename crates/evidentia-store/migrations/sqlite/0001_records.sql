@@ -59,7 +59,8 @@ CREATE TABLE records (
 );
 CREATE INDEX records_kind_id ON records (kind, id);
 CREATE INDEX records_kind_period ON records (kind, period_from, period_to);
-CREATE INDEX records_kind_updated ON records (kind, updated_key);
+CREATE INDEX records_kind_occurred ON records (kind, COALESCE(period_from, 0), id);
+CREATE INDEX records_kind_updated ON records (kind, updated_key, id);
 CREATE INDEX records_kind_status ON records (kind, status);
 CREATE INDEX records_kind_point ON records (kind, lat, lon) WHERE lat IS NOT NULL;
 

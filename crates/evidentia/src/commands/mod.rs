@@ -21,19 +21,40 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
         Command::Demo { no_serve, .. } => {
             let store = open_store(&config).await?;
             let admin = crate::demo::ensure_demo(store.as_ref(), clock.as_ref()).await?;
-            let token = crate::accounts::create_token(store.as_ref(), clock.as_ref(), &admin.email, "demo").await?;
+            let token =
+                crate::accounts::create_token(store.as_ref(), clock.as_ref(), &admin.email, "demo")
+                    .await?;
             #[allow(clippy::print_stdout)] // the product of this command
             {
-                println!("Evidentia demo data set (fictional) in {}", config.data.display());
+                println!(
+                    "Evidentia demo data set (fictional) in {}",
+                    config.data.display()
+                );
                 println!("  URL:      http://{}/", config.listen);
                 println!("  API:      http://{}/api/v1/openapi.json", config.listen);
-                println!("  Administrator: {}  password: {}", admin.email, admin.password);
+                println!(
+                    "  Administrator: {}  password: {}",
+                    admin.email, admin.password
+                );
                 println!("  API token: {token}");
-                println!("  Try: curl -H 'Authorization: Bearer {token}' 'http://{}/api/v1/search?q=Tykhorichchia'", config.listen);
+                println!(
+                    "  Try: curl -H 'Authorization: Bearer {token}' 'http://{}/api/v1/search?q=Tykhorichchia'",
+                    config.listen
+                );
             }
-            if no_serve { Ok(()) } else { serve(&config, store, clock).await }
+            if no_serve {
+                Ok(())
+            } else {
+                serve(&config, store, clock).await
+            }
         }
-        Command::User(UserCommand::Create { email, role, organisation, display_name, password_stdin: _ }) => {
+        Command::User(UserCommand::Create {
+            email,
+            role,
+            organisation,
+            display_name,
+            password_stdin: _,
+        }) => {
             let store = open_store(&config).await?;
             let password = read_password()?;
             let user = crate::accounts::create_user(
@@ -51,7 +72,9 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
         }
         Command::Token(TokenCommand::Create { email, name }) => {
             let store = open_store(&config).await?;
-            let token = crate::accounts::create_token(store.as_ref(), clock.as_ref(), &email, &name).await?;
+            let token =
+                crate::accounts::create_token(store.as_ref(), clock.as_ref(), &email, &name)
+                    .await?;
             #[allow(clippy::print_stdout)]
             {
                 println!("{token}");
@@ -64,10 +87,14 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
 
 fn read_password() -> Result<String, Failure> {
     let mut line = String::new();
-    std::io::stdin().read_line(&mut line).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
     let password = line.trim_end_matches(['\n', '\r']).to_owned();
     if password.is_empty() {
-        return Err(Failure::input(anyhow::anyhow!("no password on standard input")));
+        return Err(Failure::input(anyhow::anyhow!(
+            "no password on standard input"
+        )));
     }
     Ok(password)
 }
@@ -79,7 +106,12 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, Failure> {
     }
     Ok(evidentia_store::open(&config.database_url())
         .await
-        .with_context(|| format!("cannot open the database {}", evidentia_store::redact_url(&config.database_url())))?)
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                evidentia_store::redact_url(&config.database_url())
+            )
+        })?)
 }
 
 /// Creates a directory readable only by its owner: it holds records that can endanger people.
@@ -94,18 +126,36 @@ fn create_private_dir(path: &std::path::Path) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn init(config: &Config, clock: Arc<dyn Clock>, organisation: Option<String>) -> Result<(), Failure> {
+async fn init(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    organisation: Option<String>,
+) -> Result<(), Failure> {
     let store = open_store(config).await?;
     if let Some(name) = organisation {
         crate::accounts::create_organisation(store.as_ref(), clock.as_ref(), &name).await?;
         eprintln!("created organisation {name:?}");
     }
-    eprintln!("initialised {}", evidentia_store::redact_url(&config.database_url()));
+    eprintln!(
+        "initialised {}",
+        evidentia_store::redact_url(&config.database_url())
+    );
     Ok(())
 }
 
-async fn serve(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<(), Failure> {
-    let state = AppState::new(store, clock, ServerConfig { max_json_bytes: config.max_json_bytes }).await?;
+async fn serve(
+    config: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+) -> Result<(), Failure> {
+    let state = AppState::new(
+        store,
+        clock,
+        ServerConfig {
+            max_json_bytes: config.max_json_bytes,
+        },
+    )
+    .await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -115,6 +165,8 @@ async fn serve(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) ->
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    evidentia_server::serve(listener, state, shutdown).await.context("server failed")?;
+    evidentia_server::serve(listener, state, shutdown)
+        .await
+        .context("server failed")?;
     Ok(())
 }
