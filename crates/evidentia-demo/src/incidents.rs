@@ -1,7 +1,8 @@
 //! Drafting one incident: when, where, what, who is alleged, and whom it touched.
 
 use evidentia_model::incident::{
-    AllegedPerpetrator, Casualties, Count, DamagedObject, IncidentStatus, Location, Precision, Weapon,
+    AllegedPerpetrator, Casualties, Count, DamagedObject, IncidentStatus, Location, Precision,
+    Weapon,
 };
 use evidentia_model::person::InvolvementRole;
 use evidentia_model::{Classification, Incident, PartialDate, Period};
@@ -135,14 +136,21 @@ fn month_of(d: Date) -> PartialDate {
 
 fn add_months(d: Date, n: u32) -> Date {
     let index = d.year() * 12 + i32::from(u8::from(d.month())) - 1 + i32::try_from(n).unwrap_or(0);
-    let (year, month) = (index.div_euclid(12), u8::try_from(index.rem_euclid(12) + 1).unwrap_or(12));
+    let (year, month) = (
+        index.div_euclid(12),
+        u8::try_from(index.rem_euclid(12) + 1).unwrap_or(12),
+    );
     let month = Month::try_from(month).unwrap_or(Month::December);
     ymd(year, month, 1)
 }
 
 /// When it happened, at a precision the sources might give.
 pub(crate) fn sample_period(rng: &mut Rng, day: Date, long_running: bool) -> Period {
-    let weights: [u32; 7] = if long_running { [20, 4, 25, 8, 20, 16, 7] } else { [42, 16, 17, 5, 10, 6, 4] };
+    let weights: [u32; 7] = if long_running {
+        [20, 4, 25, 8, 20, 16, 7]
+    } else {
+        [42, 16, 17, 5, 10, 6, 4]
+    };
     let at = |d| Period::at(d);
     let period = match weighted(rng, &weights) {
         0 => at(PartialDate::Day(day)),
@@ -151,19 +159,32 @@ pub(crate) fn sample_period(rng: &mut Rng, day: Date, long_running: bool) -> Per
         3 => at(PartialDate::Year(day.year())),
         4 => {
             let end = add_days(day, i64::from(rng.u32(1..=20)));
-            Period { from: PartialDate::Day(day), to: Some(PartialDate::Day(end.min(LAST_DAY))) }
+            Period {
+                from: PartialDate::Day(day),
+                to: Some(PartialDate::Day(end.min(LAST_DAY))),
+            }
         }
         5 => {
             let end = add_months(day, rng.u32(1..=6)).min(LAST_DAY);
-            Period { from: month_of(day), to: Some(month_of(end)) }
+            Period {
+                from: month_of(day),
+                to: Some(month_of(end)),
+            }
         }
         _ => {
             let end = add_months(day, rng.u32(1..=3)).min(LAST_DAY);
-            Period { from: PartialDate::Day(day), to: Some(month_of(end)) }
+            Period {
+                from: PartialDate::Day(day),
+                to: Some(month_of(end)),
+            }
         }
     };
     // A span clipped at the end of the data set may collapse; keep it coherent.
-    if period.problem().is_some() { at(PartialDate::Day(day)) } else { period }
+    if period.problem().is_some() {
+        at(PartialDate::Day(day))
+    } else {
+        period
+    }
 }
 
 fn figure(rng: &mut Rng, f: Figure) -> u32 {
@@ -181,7 +202,11 @@ fn with_breakdown(rng: &mut Rng, total: u32, child_share: u32, force_child: bool
         return None;
     }
     if !force_child && !chance(rng, 65) {
-        return Some(Count { total, children: None, women: None });
+        return Some(Count {
+            total,
+            children: None,
+            women: None,
+        });
     }
     let mut children = (0..total).filter(|_| chance(rng, child_share)).count() as u32;
     if force_child {
@@ -189,7 +214,11 @@ fn with_breakdown(rng: &mut Rng, total: u32, child_share: u32, force_child: bool
     }
     let women = (children..total).filter(|_| chance(rng, 30)).count() as u32;
     let women = if chance(rng, 85) { Some(women) } else { None };
-    Some(Count { total, children: Some(children), women })
+    Some(Count {
+        total,
+        children: Some(children),
+        women,
+    })
 }
 
 /// How many of the reported casualties the sources name.
@@ -203,21 +232,49 @@ fn named(rng: &mut Rng, role: InvolvementRole, total: u32) -> u32 {
 
 /// Named victims drawn from the reported breakdown, so that named children and women never
 /// outnumber the reported ones.
-fn victims_of(rng: &mut Rng, role: InvolvementRole, c: Option<Count>, child_share: u32, out: &mut Vec<(InvolvementRole, Who)>) {
+fn victims_of(
+    rng: &mut Rng,
+    role: InvolvementRole,
+    c: Option<Count>,
+    child_share: u32,
+    out: &mut Vec<(InvolvementRole, Who)>,
+) {
     let Some(c) = c else { return };
     let n = named(rng, role, c.total);
     match (c.children, c.women) {
         (Some(children), women) => {
-            let mut left = [children, women.unwrap_or(0), c.total.saturating_sub(children + women.unwrap_or(0))];
+            let mut left = [
+                children,
+                women.unwrap_or(0),
+                c.total.saturating_sub(children + women.unwrap_or(0)),
+            ];
             for _ in 0..n {
                 let who = weighted(rng, &left);
                 left[who] = left[who].saturating_sub(1);
-                out.push((role, [Who::Child, Who::Woman, if women.is_some() { Who::Man } else { Who::Adult }][who]));
+                out.push((
+                    role,
+                    [
+                        Who::Child,
+                        Who::Woman,
+                        if women.is_some() {
+                            Who::Man
+                        } else {
+                            Who::Adult
+                        },
+                    ][who],
+                ));
             }
         }
         (None, _) => {
             for _ in 0..n {
-                out.push((role, if chance(rng, child_share) { Who::Child } else { Who::Adult }));
+                out.push((
+                    role,
+                    if chance(rng, child_share) {
+                        Who::Child
+                    } else {
+                        Who::Adult
+                    },
+                ));
             }
         }
     }
@@ -235,11 +292,18 @@ fn round5(x: f64) -> f64 {
     (x * 100_000.0).round() / 100_000.0
 }
 
-fn place(rng: &mut Rng, lang: Lang, si: usize) -> Place {
+/// Sensitive incidents (sexual violence) are never located more precisely than a settlement:
+/// an address could identify the survivor.
+fn place(rng: &mut Rng, lang: Lang, si: usize, sensitive: bool) -> Place {
     let settlements = places::settlements();
     let districts = places::districts();
     let Some(s) = settlements.get(si) else {
-        return Place { location: Location::default(), place_in: String::new(), near: String::new(), place: String::new() };
+        return Place {
+            location: Location::default(),
+            place_in: String::new(),
+            near: String::new(),
+            place: String::new(),
+        };
     };
     let di = places::district_of(s);
     let d = districts.get(di).unwrap_or(&districts[0]);
@@ -258,7 +322,10 @@ fn place(rng: &mut Rng, lang: Lang, si: usize) -> Place {
     };
     let settlement_in = match lang {
         Lang::En => (format!("in {name}"), format!("near {name}")),
-        Lang::Uk => (format!("у {prefix}{name}"), format!("поблизу {prefix}{name}")),
+        Lang::Uk => (
+            format!("у {prefix}{name}"),
+            format!("поблизу {prefix}{name}"),
+        ),
         Lang::Ru => (format!("в {prefix}{name}"), format!("возле {prefix}{name}")),
     };
     let district_in = match lang {
@@ -266,7 +333,12 @@ fn place(rng: &mut Rng, lang: Lang, si: usize) -> Place {
         Lang::Uk => format!("у {}", d.uk_in),
         Lang::Ru => format!("в {}", d.ru_in),
     };
-    let (place_in, near) = match weighted(rng, &[35, 40, 12, 8, 4, 1]) {
+    let weights: [u32; 6] = if sensitive {
+        [0, 50, 40, 10, 0, 0]
+    } else {
+        [35, 40, 12, 8, 4, 1]
+    };
+    let (place_in, near) = match weighted(rng, &weights) {
         // Exact: a point near the settlement, sometimes a street.
         0 => {
             location.precision = Some(Precision::Exact);
@@ -287,7 +359,11 @@ fn place(rng: &mut Rng, lang: Lang, si: usize) -> Place {
                 location.lat = Some(s.lat);
                 location.lon = Some(s.lon);
             }
-            location.place_name = Some(if chance(rng, 30) { format!("{prefix}{name}") } else { name.to_owned() });
+            location.place_name = Some(if chance(rng, 30) {
+                format!("{prefix}{name}")
+            } else {
+                name.to_owned()
+            });
             settlement_in
         }
         2 => {
@@ -311,11 +387,22 @@ fn place(rng: &mut Rng, lang: Lang, si: usize) -> Place {
             location.precision = Some(Precision::Country);
             location.admin1 = None;
             location.admin2 = None;
-            let r = lang.pick(["at an undisclosed location", "у невстановленому місці", "в неустановленном месте"]).to_owned();
+            let r = lang
+                .pick([
+                    "at an undisclosed location",
+                    "у невстановленому місці",
+                    "в неустановленном месте",
+                ])
+                .to_owned();
             (r.clone(), r)
         }
     };
-    Place { location, place_in, near, place: name.to_owned() }
+    Place {
+        location,
+        place_in,
+        near,
+        place: name.to_owned(),
+    }
 }
 
 fn ordinal(n: u32) -> String {
@@ -342,7 +429,10 @@ fn perpetrator(rng: &mut Rng, lang: Lang) -> AllegedPerpetrator {
             .replace("{o}", &ordinal(n))
             .replace("{n}", &n.to_string())
     });
-    AllegedPerpetrator { party: Some(party.to_owned()), unit }
+    AllegedPerpetrator {
+        party: Some(party.to_owned()),
+        unit,
+    }
 }
 
 fn weapons(rng: &mut Rng, sc: &Scenario, lang: Lang) -> Vec<Weapon> {
@@ -360,8 +450,12 @@ fn weapons(rng: &mut Rng, sc: &Scenario, lang: Lang) -> Vec<Weapon> {
         .into_iter()
         .map(|kind| {
             let details = scenarios::weapon_details(kind);
-            let (model, calibre) = details.get(rng.usize(0..details.len().max(1))).copied().unwrap_or((None, None));
-            let origin = chance(rng, 20).then(|| scenarios::ORIGINS[rng.usize(0..scenarios::ORIGINS.len())].to_owned());
+            let (model, calibre) = details
+                .get(rng.usize(0..details.len().max(1)))
+                .copied()
+                .unwrap_or((None, None));
+            let origin = chance(rng, 20)
+                .then(|| scenarios::ORIGINS[rng.usize(0..scenarios::ORIGINS.len())].to_owned());
             Weapon {
                 kind: kind.to_owned(),
                 model: model.map(|m| lang.pick(m).to_owned()),
@@ -376,17 +470,32 @@ fn casualty_sentence(c: &Casualties, lang: Lang) -> Option<String> {
     let parts: Vec<String> = [
         (c.killed, ["killed", "загиблих", "погибших"]),
         (c.injured, ["injured", "поранених", "раненых"]),
-        (c.missing, ["missing", "зниклих безвісти", "пропавших без вести"]),
+        (
+            c.missing,
+            ["missing", "зниклих безвісти", "пропавших без вести"],
+        ),
     ]
     .into_iter()
     .filter_map(|(count, label)| {
         let count = count?;
         let mut breakdown = Vec::new();
         if let Some(ch) = count.children.filter(|n| *n > 0) {
-            breakdown.push(text::count(ch, lang, ["child", "children"], ["дитина", "дитини", "дітей"], ["ребёнок", "ребёнка", "детей"]));
+            breakdown.push(text::count(
+                ch,
+                lang,
+                ["child", "children"],
+                ["дитина", "дитини", "дітей"],
+                ["ребёнок", "ребёнка", "детей"],
+            ));
         }
         if let Some(w) = count.women.filter(|n| *n > 0) {
-            breakdown.push(text::count(w, lang, ["woman", "women"], ["жінка", "жінки", "жінок"], ["женщина", "женщины", "женщин"]));
+            breakdown.push(text::count(
+                w,
+                lang,
+                ["woman", "women"],
+                ["жінка", "жінки", "жінок"],
+                ["женщина", "женщины", "женщин"],
+            ));
         }
         let label = lang.pick(label);
         let main = match lang {
@@ -407,12 +516,16 @@ fn casualty_sentence(c: &Casualties, lang: Lang) -> Option<String> {
     if parts.is_empty() {
         return None;
     }
-    let lead = lang.pick(["Reported casualties: ", "Повідомляється про постраждалих: ", "Сообщается о пострадавших: "]);
+    let lead = lang.pick([
+        "Reported casualties: ",
+        "Повідомляється про постраждалих: ",
+        "Сообщается о пострадавших: ",
+    ]);
     Some(format!("{lead}{}.", parts.join(", ")))
 }
 
 fn status(rng: &mut Rng) -> IncidentStatus {
-    IncidentStatus::ALL[weighted(rng, &[34, 27, 22, 11, 6])]
+    IncidentStatus::ALL[weighted(rng, &[36, 28, 19, 11, 6])]
 }
 
 fn classification(rng: &mut Rng, sc: &Scenario) -> Classification {
@@ -432,9 +545,13 @@ pub(crate) fn draft(rng: &mut Rng) -> Draft {
     let si = weighted(rng, &weights);
     let sc = &SCENARIOS[si];
     let lang = [Lang::En, Lang::Uk, Lang::Ru][weighted(rng, &[35, 40, 25])];
-    let sweights: Vec<u32> = (0..places::settlements().len()).map(places::weight).collect();
+    let sweights: Vec<u32> = (0..places::settlements().len())
+        .map(places::weight)
+        .collect();
     let settlement = weighted(rng, &sweights);
-    let district = places::settlements().get(settlement).map_or(0, places::district_of);
+    let district = places::settlements()
+        .get(settlement)
+        .map_or(0, places::district_of);
 
     let day = sample_day(rng);
     let occurred = sample_period(rng, day, sc.long_running);
@@ -454,13 +571,36 @@ pub(crate) fn draft(rng: &mut Rng) -> Draft {
     let missing = figure(rng, sc.missing);
     let casualties = Casualties {
         killed: with_breakdown(rng, killed, sc.child_share, variant.children && killed > 0),
-        injured: with_breakdown(rng, injured, sc.child_share, variant.children && killed == 0),
+        injured: with_breakdown(
+            rng,
+            injured,
+            sc.child_share,
+            variant.children && killed == 0,
+        ),
         missing: with_breakdown(rng, missing, sc.child_share, false),
     };
     let mut victims = Vec::new();
-    victims_of(rng, InvolvementRole::Killed, casualties.killed, sc.child_share, &mut victims);
-    victims_of(rng, InvolvementRole::Injured, casualties.injured, sc.child_share, &mut victims);
-    victims_of(rng, InvolvementRole::Missing, casualties.missing, sc.child_share, &mut victims);
+    victims_of(
+        rng,
+        InvolvementRole::Killed,
+        casualties.killed,
+        sc.child_share,
+        &mut victims,
+    );
+    victims_of(
+        rng,
+        InvolvementRole::Injured,
+        casualties.injured,
+        sc.child_share,
+        &mut victims,
+    );
+    victims_of(
+        rng,
+        InvolvementRole::Missing,
+        casualties.missing,
+        sc.child_share,
+        &mut victims,
+    );
     for _ in 0..figure(rng, sc.detained) {
         victims.push((InvolvementRole::Detained, Who::Adult));
     }
@@ -476,51 +616,94 @@ pub(crate) fn draft(rng: &mut Rng) -> Draft {
     }
     categories.truncate(3);
 
-    let damaged_objects: Vec<DamagedObject> = variant
-        .objects
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i == 0 || chance(rng, 35))
-        .map(|(_, kind)| {
-            let descriptions = scenarios::object_descriptions(kind);
-            let description = (chance(rng, 80) && !descriptions.is_empty())
-                .then(|| lang.pick(descriptions[rng.usize(0..descriptions.len())]).to_owned());
-            DamagedObject { kind: (*kind).to_owned(), description }
-        })
-        .collect();
+    let mut damaged_objects: Vec<DamagedObject> = Vec::new();
+    for (i, object) in variant.objects.iter().enumerate() {
+        if i > 0 && !chance(rng, 35) {
+            continue;
+        }
+        let (kind, which) = match object.split_once('/') {
+            Some((kind, n)) => (kind, n.parse::<usize>().ok()),
+            None => (*object, None),
+        };
+        let descriptions = scenarios::object_descriptions(kind);
+        let which = which.unwrap_or_else(|| rng.usize(0..descriptions.len().max(1)));
+        let description = descriptions
+            .get(which)
+            .filter(|_| chance(rng, 80))
+            .map(|d| lang.pick(*d).to_owned());
+        damaged_objects.push(DamagedObject {
+            kind: kind.to_owned(),
+            description,
+        });
+    }
 
-    let place = place(rng, lang, settlement);
+    let place = place(rng, lang, settlement, sc.sensitive);
     let date = text::when(&occurred, lang);
-    let fill = Fill { lang, place_in: &place.place_in, near: &place.near, place: &place.place, date: &date };
+    let fill = Fill {
+        lang,
+        place_in: &place.place_in,
+        near: &place.near,
+        place: &place.place,
+        date: &date,
+    };
     let title = text::fill(lang.pick(variant.title), &fill);
     let status = status(rng);
-    let mut description = vec![text::fill(lang.pick(sc.openings[rng.usize(0..sc.openings.len())]), &fill)];
+    let mut description = vec![text::fill(
+        lang.pick(sc.openings[rng.usize(0..sc.openings.len())]),
+        &fill,
+    )];
     if !sc.sensitive {
         match casualty_sentence(&casualties, lang) {
             Some(s) => description.push(s),
-            None if sc.expects_casualties => description.push(lang.pick(scenarios::NO_CASUALTIES).to_owned()),
+            None if sc.expects_casualties => {
+                description.push(lang.pick(scenarios::NO_CASUALTIES).to_owned())
+            }
             None => {}
         }
-        let described: Vec<&str> = damaged_objects.iter().filter_map(|d| d.description.as_deref()).collect();
+        let described: Vec<&str> = damaged_objects
+            .iter()
+            .filter_map(|d| d.description.as_deref())
+            .collect();
         if !described.is_empty() {
-            description.push(format!("{}{}.", lang.pick(scenarios::DAMAGED), described.join(", ")));
+            description.push(format!(
+                "{}{}.",
+                lang.pick(scenarios::DAMAGED),
+                described.join(", ")
+            ));
         }
         if chance(rng, 80) {
-            description.push(lang.pick(scenarios::SOURCES[rng.usize(0..scenarios::SOURCES.len())]).to_owned());
+            description.push(
+                lang.pick(scenarios::SOURCES[rng.usize(0..scenarios::SOURCES.len())])
+                    .to_owned(),
+            );
         }
     }
     if chance(rng, 90) {
-        let i = IncidentStatus::ALL.iter().position(|s| *s == status).unwrap_or(0);
+        let i = IncidentStatus::ALL
+            .iter()
+            .position(|s| *s == status)
+            .unwrap_or(0);
         description.push(lang.pick(scenarios::VERIFICATION[i]).to_owned());
     }
 
     let classification = classification(rng, sc);
     let published = match classification {
-        Classification::Public => chance(rng, if status == IncidentStatus::Refuted { 20 } else { 92 }),
+        Classification::Public => chance(
+            rng,
+            if status == IncidentStatus::Refuted {
+                20
+            } else {
+                92
+            },
+        ),
         Classification::Internal => chance(rng, 9),
         _ => false,
     };
-    let organisation = if si == 9 && chance(rng, 60) { 2 } else { weighted(rng, &[55, 38, 7]) };
+    let organisation = if si == 9 && chance(rng, 60) {
+        2
+    } else {
+        weighted(rng, &[55, 38, 7])
+    };
 
     let incident = Incident {
         title,
@@ -535,7 +718,11 @@ pub(crate) fn draft(rng: &mut Rng) -> Draft {
         status,
         published,
     };
-    let witnesses = if sc.sensitive { 0 } else { [0, 1, 2, 3][weighted(rng, &[20, 40, 28, 12])] };
+    let witnesses = if sc.sensitive {
+        0
+    } else {
+        [0, 1, 2, 3][weighted(rng, &[20, 40, 28, 12])]
+    };
     let perpetrator = !sc.sensitive && (sc.long_running || killed > 0) && chance(rng, 6);
     Draft {
         incident,

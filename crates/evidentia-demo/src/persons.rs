@@ -83,9 +83,13 @@ pub(crate) struct Context {
 fn age_for(rng: &mut Rng, role: InvolvementRole, who: Who) -> u32 {
     match (who, role) {
         (Who::Child, _) => [rng.u32(0..=17), rng.u32(3..=17)][usize::from(chance(rng, 85))],
-        (_, InvolvementRole::Witness | InvolvementRole::Reporter) => 20 + rng.u32(0..=30) + rng.u32(0..=25),
+        (_, InvolvementRole::Witness | InvolvementRole::Reporter) => {
+            20 + rng.u32(0..=30) + rng.u32(0..=25)
+        }
         (_, InvolvementRole::AllegedPerpetrator) => rng.u32(20..=50),
-        (_, InvolvementRole::Detained | InvolvementRole::Missing) => 18 + rng.u32(0..=30) + rng.u32(0..=22),
+        (_, InvolvementRole::Detained | InvolvementRole::Missing) => {
+            18 + rng.u32(0..=30) + rng.u32(0..=22)
+        }
         _ => 18 + rng.u32(0..=40) + rng.u32(0..=27),
     }
 }
@@ -95,7 +99,11 @@ fn death_in(rng: &mut Rng, first: Date, last: Date) -> PartialDate {
     let span = (last - first).whole_days().max(0);
     let day = add_days(first, rng.i64(0..=span));
     if span == 0 {
-        return if chance(rng, 85) { PartialDate::Day(day) } else { PartialDate::Month(day.year(), day.month()) };
+        return if chance(rng, 85) {
+            PartialDate::Day(day)
+        } else {
+            PartialDate::Month(day.year(), day.month())
+        };
     }
     match weighted(rng, &[60, 28, 12]) {
         0 => PartialDate::Day(day),
@@ -110,8 +118,12 @@ fn residence_near(rng: &mut Rng, settlement: usize) -> usize {
         0 => settlement,
         1 => {
             let district = all.get(settlement).map(|s| s.district);
-            let same: Vec<usize> = (0..all.len()).filter(|i| all.get(*i).map(|s| s.district) == district).collect();
-            same.get(rng.usize(0..same.len().max(1))).copied().unwrap_or(settlement)
+            let same: Vec<usize> = (0..all.len())
+                .filter(|i| all.get(*i).map(|s| s.district) == district)
+                .collect();
+            same.get(rng.usize(0..same.len().max(1)))
+                .copied()
+                .unwrap_or(settlement)
         }
         _ => rng.usize(0..all.len()),
     }
@@ -139,7 +151,10 @@ pub(crate) fn identity(rng: &mut Rng, ctx: &Context) -> Identity {
     };
     let age = age_for(rng, ctx.role, ctx.who);
     // The exact birthday, of which the record keeps what the source knew.
-    let born = add_days(ctx.first, -(i64::from(age) * 36_525 / 100) - rng.i64(0..365));
+    let born = add_days(
+        ctx.first,
+        -(i64::from(age) * 36_525 / 100) - rng.i64(0..365),
+    );
     let (birth, age_estimate) = match weighted(rng, &[48, 5, 25, 15, 7]) {
         0 => (Some(PartialDate::Day(born)), None),
         1 => (Some(PartialDate::Month(born.year(), born.month())), None),
@@ -152,12 +167,27 @@ pub(crate) fn identity(rng: &mut Rng, ctx: &Context) -> Identity {
         _ => (None, None),
     };
     let (status, death) = match ctx.role {
-        R::Killed => (PersonStatus::Killed, Some(death_in(rng, ctx.first, ctx.last))),
-        R::Injured => ([PersonStatus::Injured, PersonStatus::Alive][weighted(rng, &[80, 20])], None),
+        R::Killed => (
+            PersonStatus::Killed,
+            Some(death_in(rng, ctx.first, ctx.last)),
+        ),
+        R::Injured => (
+            [PersonStatus::Injured, PersonStatus::Alive][weighted(rng, &[80, 20])],
+            None,
+        ),
         R::Missing => (PersonStatus::Missing, None),
-        R::Detained => ([PersonStatus::Detained, PersonStatus::Alive][weighted(rng, &[55, 45])], None),
-        R::Witness | R::Reporter => ([PersonStatus::Alive, PersonStatus::Unknown][weighted(rng, &[92, 8])], None),
-        R::AllegedPerpetrator => ([PersonStatus::Unknown, PersonStatus::Alive][weighted(rng, &[60, 40])], None),
+        R::Detained => (
+            [PersonStatus::Detained, PersonStatus::Alive][weighted(rng, &[55, 45])],
+            None,
+        ),
+        R::Witness | R::Reporter => (
+            [PersonStatus::Alive, PersonStatus::Unknown][weighted(rng, &[92, 8])],
+            None,
+        ),
+        R::AllegedPerpetrator => (
+            [PersonStatus::Unknown, PersonStatus::Alive][weighted(rng, &[60, 40])],
+            None,
+        ),
     };
     let civilian_weights: [u32; 3] = match ctx.role {
         R::Killed | R::Injured => [85, 3, 12],
@@ -165,11 +195,16 @@ pub(crate) fn identity(rng: &mut Rng, ctx: &Context) -> Identity {
         R::Witness | R::Reporter => [95, 0, 5],
         R::AllegedPerpetrator => [0, 75, 25],
     };
-    let civilian = [Civilian::Yes, Civilian::No, Civilian::Unknown][weighted(rng, &civilian_weights)];
+    let civilian =
+        [Civilian::Yes, Civilian::No, Civilian::Unknown][weighted(rng, &civilian_weights)];
     Identity {
         female,
         sex,
-        given: if female { rng.usize(0..FEMALE.len()) } else { rng.usize(0..MALE.len()) },
+        given: if female {
+            rng.usize(0..FEMALE.len())
+        } else {
+            rng.usize(0..MALE.len())
+        },
         father: rng.usize(0..MALE.len()),
         family: rng.usize(0..FAMILY.len()),
         patronymic: chance(rng, 85),
@@ -185,11 +220,16 @@ pub(crate) fn identity(rng: &mut Rng, ctx: &Context) -> Identity {
 impl Identity {
     /// Whether this person can later be a witness or reporter of another incident.
     pub(crate) fn can_testify(&self) -> bool {
-        matches!(self.status, PersonStatus::Alive | PersonStatus::Injured | PersonStatus::Unknown)
+        matches!(
+            self.status,
+            PersonStatus::Alive | PersonStatus::Injured | PersonStatus::Unknown
+        )
     }
 
     pub(crate) fn district(&self) -> usize {
-        places::settlements().get(self.residence).map_or(0, places::district_of)
+        places::settlements()
+            .get(self.residence)
+            .map_or(0, places::district_of)
     }
 
     /// The same person as another source recorded them: a coarser birth date, perhaps no sex.
@@ -231,7 +271,10 @@ pub(crate) fn other_spelling(rng: &mut Rng, base: Script) -> (Script, Style) {
 }
 
 fn initial(name: &str) -> String {
-    name.chars().next().map(|c| format!("{c}.")).unwrap_or_default()
+    name.chars()
+        .next()
+        .map(|c| format!("{c}."))
+        .unwrap_or_default()
 }
 
 /// The person as a source in `script` wrote them down.
@@ -243,9 +286,17 @@ pub(crate) fn render(rng: &mut Rng, id: &Identity, script: Script, style: Style)
     }
     .unwrap_or(["Олена", "Елена"]);
     let father = MALE.get(id.father).copied().unwrap_or(MALE[0]);
-    let patronymic = if id.female { [father[3], father[5]] } else { [father[2], father[4]] };
+    let patronymic = if id.female {
+        [father[3], father[5]]
+    } else {
+        [father[2], father[4]]
+    };
     let family = FAMILY.get(id.family).copied().unwrap_or(FAMILY[0]);
-    let family = if id.female { [family[1], family[3]] } else { [family[0], family[2]] };
+    let family = if id.female {
+        [family[1], family[3]]
+    } else {
+        [family[0], family[2]]
+    };
     let form = |pair: [&str; 2]| -> String {
         match script {
             Script::Uk => pair[0].to_owned(),
@@ -256,24 +307,47 @@ pub(crate) fn render(rng: &mut Rng, id: &Identity, script: Script, style: Style)
     };
     let (g, p, f) = (form(given), form(patronymic), form(family));
     let latin = matches!(script, Script::LatinUk | Script::LatinRu);
-    let with_patronymic = id.patronymic && (!latin || chance(rng, 35));
-
+    // The structured fields hold what the source wrote, so the patronymic is there only when
+    // the written name has it.
     let (given_name, patronymic, name_original) = match style {
         Style::Initials => {
-            let initials = if id.patronymic { format!("{} {}", initial(&g), initial(&p)) } else { initial(&g) };
+            let initials = if id.patronymic {
+                format!("{} {}", initial(&g), initial(&p))
+            } else {
+                initial(&g)
+            };
             (None, None, format!("{f} {initials}"))
         }
-        Style::Full => {
-            let original = match (latin, weighted(rng, &[45, 35, 20])) {
-                (false, 0) if with_patronymic => format!("{f} {g} {p}"),
-                (false, 0) => format!("{f} {g}"),
-                (false, 1) if with_patronymic => format!("{g} {p} {f}"),
-                (true, 1) => format!("{} {g}", f.to_uppercase()),
-                (true, 2) if with_patronymic => format!("{g} {p} {f}"),
-                _ => format!("{g} {f}"),
-            };
-            (Some(g), with_patronymic.then_some(p), original)
+        Style::Full if latin => {
+            if id.patronymic && chance(rng, 35) {
+                let original = format!("{g} {p} {f}");
+                (Some(g), Some(p), original)
+            } else if chance(rng, 35) {
+                let original = format!("{} {g}", f.to_uppercase());
+                (Some(g), None, original)
+            } else {
+                let original = format!("{g} {f}");
+                (Some(g), None, original)
+            }
         }
+        Style::Full => match (id.patronymic, weighted(rng, &[50, 35, 15])) {
+            (true, 0) => {
+                let original = format!("{f} {g} {p}");
+                (Some(g), Some(p), original)
+            }
+            (true, 1) => {
+                let original = format!("{g} {p} {f}");
+                (Some(g), Some(p), original)
+            }
+            (false, 0) => {
+                let original = format!("{f} {g}");
+                (Some(g), None, original)
+            }
+            _ => {
+                let original = format!("{g} {f}");
+                (Some(g), None, original)
+            }
+        },
     };
 
     let settlement = places::settlements().get(id.residence);
@@ -285,7 +359,9 @@ pub(crate) fn render(rng: &mut Rng, id: &Identity, script: Script, style: Style)
         };
         if chance(rng, 15) {
             let d = places::districts().get(places::district_of(s));
-            let district = d.map(|d| script.lang().pick([d.latin, d.uk, d.ru])).unwrap_or_default();
+            let district = d
+                .map(|d| script.lang().pick([d.latin, d.uk, d.ru]))
+                .unwrap_or_default();
             format!("{name}, {district}")
         } else {
             name.to_owned()
@@ -335,37 +411,96 @@ pub(crate) fn contacts(rng: &mut Rng, lang: Lang) -> String {
 }
 
 /// A short note on an involvement, sometimes.
-pub(crate) fn note(rng: &mut Rng, role: InvolvementRole, status: PersonStatus, lang: Lang) -> Option<String> {
+pub(crate) fn note(
+    rng: &mut Rng,
+    role: InvolvementRole,
+    status: PersonStatus,
+    lang: Lang,
+) -> Option<String> {
     use InvolvementRole as R;
     if !chance(rng, 25) {
         return None;
     }
     let options: &[[&str; 3]] = match role {
         R::Killed => &[
-            ["Identified by relatives.", "Особу встановлено родичами.", "Личность установлена родственниками."],
-            ["Death certificate seen by monitors.", "Свідоцтво про смерть переглянуто моніторами.", "Свидетельство о смерти просмотрено мониторами."],
+            [
+                "Identified by relatives.",
+                "Особу встановлено родичами.",
+                "Личность установлена родственниками.",
+            ],
+            [
+                "Death certificate seen by monitors.",
+                "Свідоцтво про смерть переглянуто моніторами.",
+                "Свидетельство о смерти просмотрено мониторами.",
+            ],
         ],
         R::Injured => &[
-            ["Treated at the district hospital.", "Лікування в районній лікарні.", "Лечение в районной больнице."],
-            ["Shrapnel wounds.", "Осколкові поранення.", "Осколочные ранения."],
+            [
+                "Treated at the district hospital.",
+                "Лікування в районній лікарні.",
+                "Лечение в районной больнице.",
+            ],
+            [
+                "Shrapnel wounds.",
+                "Осколкові поранення.",
+                "Осколочные ранения.",
+            ],
         ],
         R::Missing => &[
-            ["Last seen at home.", "Востаннє бачили вдома.", "В последний раз видели дома."],
-            ["Relatives have submitted a search request.", "Родичі подали запит на розшук.", "Родственники подали запрос на розыск."],
+            [
+                "Last seen at home.",
+                "Востаннє бачили вдома.",
+                "В последний раз видели дома.",
+            ],
+            [
+                "Relatives have submitted a search request.",
+                "Родичі подали запит на розшук.",
+                "Родственники подали запрос на розыск.",
+            ],
         ],
-        R::Detained if status == PersonStatus::Detained => {
-            &[["Place of detention unknown.", "Місце утримання невідоме.", "Место содержания неизвестно."]]
-        }
-        R::Detained => &[["Released after several days.", "Звільнення через кілька днів.", "Освобождение через несколько дней."]],
+        R::Detained if status == PersonStatus::Detained => &[[
+            "Place of detention unknown.",
+            "Місце утримання невідоме.",
+            "Место содержания неизвестно.",
+        ]],
+        R::Detained => &[[
+            "Released after several days.",
+            "Звільнення через кілька днів.",
+            "Освобождение через несколько дней.",
+        ]],
         R::Witness => &[
-            ["Eyewitness; interviewed in person.", "Очевидець; опитування проведено особисто.", "Очевидец; опрос проведён лично."],
-            ["Heard the explosions from a neighbouring house.", "Чути вибухи було із сусіднього будинку.", "Взрывы были слышны из соседнего дома."],
-            ["Interviewed by telephone.", "Опитування телефоном.", "Опрос по телефону."],
+            [
+                "Eyewitness; interviewed in person.",
+                "Очевидець; опитування проведено особисто.",
+                "Очевидец; опрос проведён лично.",
+            ],
+            [
+                "Heard the explosions from a neighbouring house.",
+                "Чути вибухи було із сусіднього будинку.",
+                "Взрывы были слышны из соседнего дома.",
+            ],
+            [
+                "Interviewed by telephone.",
+                "Опитування телефоном.",
+                "Опрос по телефону.",
+            ],
         ],
         R::Reporter => &[
-            ["Relative of a victim; reported by telephone.", "Родич постраждалої особи; повідомлення телефоном.", "Родственник пострадавшего лица; сообщение по телефону."],
-            ["Head of the village council.", "Голова сільської ради.", "Глава сельского совета."],
-            ["Local volunteer.", "Місцевий волонтер.", "Местный волонтёр."],
+            [
+                "Relative of a victim; reported by telephone.",
+                "Родич постраждалої особи; повідомлення телефоном.",
+                "Родственник пострадавшего лица; сообщение по телефону.",
+            ],
+            [
+                "Member of the local council.",
+                "Депутат місцевої ради.",
+                "Депутат местного совета.",
+            ],
+            [
+                "Local volunteer.",
+                "Місцевий волонтер.",
+                "Местный волонтёр.",
+            ],
         ],
         R::AllegedPerpetrator => &[[
             "Named by two witnesses; identity not confirmed.",
@@ -373,11 +508,18 @@ pub(crate) fn note(rng: &mut Rng, role: InvolvementRole, status: PersonStatus, l
             "Имя назвали двое свидетелей; личность не подтверждена.",
         ]],
     };
-    options.get(rng.usize(0..options.len())).map(|o| lang.pick(*o).to_owned())
+    options
+        .get(rng.usize(0..options.len()))
+        .map(|o| lang.pick(*o).to_owned())
 }
 
 /// How widely a person's record may be read, given their part in the incident.
-pub(crate) fn classification(rng: &mut Rng, role: InvolvementRole, sensitive: bool, has_contacts: bool) -> Classification {
+pub(crate) fn classification(
+    rng: &mut Rng,
+    role: InvolvementRole,
+    sensitive: bool,
+    has_contacts: bool,
+) -> Classification {
     use InvolvementRole as R;
     let weights: [u32; 4] = if sensitive {
         [0, 0, 0, 1]
@@ -385,11 +527,11 @@ pub(crate) fn classification(rng: &mut Rng, role: InvolvementRole, sensitive: bo
         [0, 0, 75, 25]
     } else {
         match role {
-            R::Killed => [35, 52, 13, 0],
-            R::Missing => [20, 55, 25, 0],
-            R::Injured => [8, 70, 22, 0],
-            R::Detained => [0, 50, 35, 15],
-            R::Witness | R::Reporter => [0, 55, 35, 10],
+            R::Killed => [35, 57, 8, 0],
+            R::Missing => [25, 60, 15, 0],
+            R::Injured => [10, 76, 14, 0],
+            R::Detained => [0, 55, 33, 12],
+            R::Witness | R::Reporter => [0, 72, 22, 6],
             R::AllegedPerpetrator => [0, 0, 60, 40],
         }
     };
@@ -399,12 +541,30 @@ pub(crate) fn classification(rng: &mut Rng, role: InvolvementRole, sensitive: bo
 /// A person without an incident, for the endless stream.
 pub(crate) fn standalone(rng: &mut Rng) -> (Identity, Script) {
     use InvolvementRole as R;
-    let role = [R::Killed, R::Injured, R::Missing, R::Detained, R::Witness, R::Reporter][weighted(rng, &[20, 18, 14, 8, 30, 10])];
+    let role = [
+        R::Killed,
+        R::Injured,
+        R::Missing,
+        R::Detained,
+        R::Witness,
+        R::Reporter,
+    ][weighted(rng, &[20, 18, 14, 8, 30, 10])];
     let day = crate::incidents::sample_day(rng);
-    let who = if chance(rng, 8) { Who::Child } else { Who::Adult };
+    let who = if chance(rng, 8) {
+        Who::Child
+    } else {
+        Who::Adult
+    };
     let settlement = rng.usize(0..places::settlements().len());
-    let ctx = Context { role, who, first: day, last: day, settlement };
+    let ctx = Context {
+        role,
+        who,
+        first: day,
+        last: day,
+        settlement,
+    };
     let id = identity(rng, &ctx);
-    let script = [Script::Uk, Script::Ru, Script::LatinUk, Script::LatinRu][weighted(rng, &[45, 30, 20, 5])];
+    let script =
+        [Script::Uk, Script::Ru, Script::LatinUk, Script::LatinRu][weighted(rng, &[45, 30, 20, 5])];
     (id, script)
 }

@@ -27,35 +27,105 @@ impl Lang {
 }
 
 const MONTH_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 /// Genitive: "17 липня", "з липня".
 const MONTH_UK_GEN: [&str; 12] = [
-    "січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня", "жовтня",
-    "листопада", "грудня",
+    "січня",
+    "лютого",
+    "березня",
+    "квітня",
+    "травня",
+    "червня",
+    "липня",
+    "серпня",
+    "вересня",
+    "жовтня",
+    "листопада",
+    "грудня",
 ];
 /// Locative: "у липні".
 const MONTH_UK_LOC: [&str; 12] = [
-    "січні", "лютому", "березні", "квітні", "травні", "червні", "липні", "серпні", "вересні", "жовтні",
-    "листопаді", "грудні",
+    "січні",
+    "лютому",
+    "березні",
+    "квітні",
+    "травні",
+    "червні",
+    "липні",
+    "серпні",
+    "вересні",
+    "жовтні",
+    "листопаді",
+    "грудні",
 ];
 /// Nominative (= accusative): "по липень".
 const MONTH_UK_NOM: [&str; 12] = [
-    "січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень", "вересень",
-    "жовтень", "листопад", "грудень",
+    "січень",
+    "лютий",
+    "березень",
+    "квітень",
+    "травень",
+    "червень",
+    "липень",
+    "серпень",
+    "вересень",
+    "жовтень",
+    "листопад",
+    "грудень",
 ];
 const MONTH_RU_GEN: [&str; 12] = [
-    "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
-    "ноября", "декабря",
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
 ];
 const MONTH_RU_LOC: [&str; 12] = [
-    "январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре", "октябре",
-    "ноябре", "декабре",
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
 ];
 const MONTH_RU_NOM: [&str; 12] = [
-    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
-    "ноябрь", "декабрь",
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
 ];
 
 fn m(month: Month) -> usize {
@@ -74,7 +144,9 @@ enum Case {
 }
 
 fn time_of(date: &PartialDate, lang: Lang) -> String {
-    let PartialDate::Instant(t) = date else { return String::new() };
+    let PartialDate::Instant(t) = date else {
+        return String::new();
+    };
     let hm = format!("{:02}:{:02}", t.hour(), t.minute());
     match lang {
         Lang::En => format!(" at about {hm}"),
@@ -151,7 +223,7 @@ pub(crate) fn capitalise(s: &str) -> String {
 }
 
 /// The Slavic plural form for `n`: `[one, few, many]` ("1 особа", "2 особи", "5 осіб").
-pub(crate) fn plural<'a>(n: u32, forms: [&'a str; 3]) -> &'a str {
+pub(crate) fn plural(n: u32, forms: [&str; 3]) -> &str {
     let (ten, hundred) = (n % 10, n % 100);
     if ten == 1 && hundred != 11 {
         forms[0]
@@ -389,7 +461,10 @@ mod tests {
         assert_eq!(latin_uk("Олександр Ковальов"), "Oleksandr Kovalov");
         assert_eq!(latin_uk("Солов'яний Бір"), "Solovianyi Bir");
         assert_eq!(latin_uk("Розгірне"), "Rozghirne");
-        assert_eq!(latin_uk("Євшанове Їжакове Юрій"), "Yevshanove Yizhakove Yurii");
+        assert_eq!(
+            latin_uk("Євшанове Їжакове Юрій"),
+            "Yevshanove Yizhakove Yurii"
+        );
         assert_eq!(latin_ru("Александр Ковалёв"), "Aleksandr Kovalyov");
         assert_eq!(latin_ru("Юрий Дмитриевич"), "Yuriy Dmitrievich");
     }
@@ -412,20 +487,53 @@ mod tests {
         assert_eq!(when(&p("2014-07-17"), Lang::En), "on 17 July 2014");
         assert_eq!(when(&p("2014-07"), Lang::Uk), "у липні 2014 року");
         assert_eq!(when(&p("2014"), Lang::Ru), "в 2014 году");
-        assert_eq!(when(&p("2014-07-17T13:20:00+02:00"), Lang::Uk), "17 липня 2014 року близько 13:20");
-        let span = Period { from: "2016-05".parse().unwrap(), to: Some("2016-07".parse().unwrap()) };
-        assert_eq!(when(&span, Lang::Uk), "у період з травня 2016 року по липень 2016 року");
-        assert_eq!(when(&span, Lang::Ru), "в период с мая 2016 года по июль 2016 года");
+        assert_eq!(
+            when(&p("2014-07-17T13:20:00+02:00"), Lang::Uk),
+            "17 липня 2014 року близько 13:20"
+        );
+        let span = Period {
+            from: "2016-05".parse().unwrap(),
+            to: Some("2016-07".parse().unwrap()),
+        };
+        assert_eq!(
+            when(&span, Lang::Uk),
+            "у період з травня 2016 року по липень 2016 року"
+        );
+        assert_eq!(
+            when(&span, Lang::Ru),
+            "в период с мая 2016 года по июль 2016 года"
+        );
         assert_eq!(when(&span, Lang::En), "between May 2016 and July 2016");
     }
 
     #[test]
     fn templates_fill_with_euphony() {
-        let f = Fill { lang: Lang::Uk, place_in: "у с. Тихоріччя", near: "", place: "", date: "у 2014 році" };
-        assert_eq!(fill("Обстріл вулиці {in}", &f), "Обстріл вулиці в с. Тихоріччя");
+        let f = Fill {
+            lang: Lang::Uk,
+            place_in: "у с. Тихоріччя",
+            near: "",
+            place: "",
+            date: "у 2014 році",
+        };
+        assert_eq!(
+            fill("Обстріл вулиці {in}", &f),
+            "Обстріл вулиці в с. Тихоріччя"
+        );
         assert_eq!(fill("Обстріл {in}", &f), "Обстріл у с. Тихоріччя");
-        assert_eq!(fill("{Date} {in} сталося", &f), "У 2014 році в с. Тихоріччя сталося");
-        let f = Fill { lang: Lang::En, place_in: "in Tykhorichchia", near: "", place: "", date: "in 2014" };
-        assert_eq!(fill("{Date} shells hit a street {in}.", &f), "In 2014, shells hit a street in Tykhorichchia.");
+        assert_eq!(
+            fill("{Date} {in} сталося", &f),
+            "У 2014 році в с. Тихоріччя сталося"
+        );
+        let f = Fill {
+            lang: Lang::En,
+            place_in: "in Tykhorichchia",
+            near: "",
+            place: "",
+            date: "in 2014",
+        };
+        assert_eq!(
+            fill("{Date} shells hit a street {in}.", &f),
+            "In 2014, shells hit a street in Tykhorichchia."
+        );
     }
 }
