@@ -1,8 +1,7 @@
 //! Drafting one incident: when, where, what, who is alleged, and whom it touched.
 
 use evidentia_model::incident::{
-    AllegedPerpetrator, Casualties, Count, DamagedObject, IncidentStatus, Location, Precision,
-    Weapon,
+    AllegedPerpetrator, Casualties, Count, DamagedObject, IncidentStatus, Location, Precision, Weapon,
 };
 use evidentia_model::person::InvolvementRole;
 use evidentia_model::{Classification, Incident, PartialDate, Period};
@@ -256,11 +255,7 @@ fn victims_of(
                     [
                         Who::Child,
                         Who::Woman,
-                        if women.is_some() {
-                            Who::Man
-                        } else {
-                            Who::Adult
-                        },
+                        if women.is_some() { Who::Man } else { Who::Adult },
                     ][who],
                 ));
             }
@@ -322,10 +317,7 @@ fn place(rng: &mut Rng, lang: Lang, si: usize, sensitive: bool) -> Place {
     };
     let settlement_in = match lang {
         Lang::En => (format!("in {name}"), format!("near {name}")),
-        Lang::Uk => (
-            format!("у {prefix}{name}"),
-            format!("поблизу {prefix}{name}"),
-        ),
+        Lang::Uk => (format!("у {prefix}{name}"), format!("поблизу {prefix}{name}")),
         Lang::Ru => (format!("в {prefix}{name}"), format!("возле {prefix}{name}")),
     };
     let district_in = match lang {
@@ -454,8 +446,7 @@ fn weapons(rng: &mut Rng, sc: &Scenario, lang: Lang) -> Vec<Weapon> {
                 .get(rng.usize(0..details.len().max(1)))
                 .copied()
                 .unwrap_or((None, None));
-            let origin = chance(rng, 20)
-                .then(|| scenarios::ORIGINS[rng.usize(0..scenarios::ORIGINS.len())].to_owned());
+            let origin = chance(rng, 20).then(|| scenarios::ORIGINS[rng.usize(0..scenarios::ORIGINS.len())].to_owned());
             Weapon {
                 kind: kind.to_owned(),
                 model: model.map(|m| lang.pick(m).to_owned()),
@@ -470,10 +461,7 @@ fn casualty_sentence(c: &Casualties, lang: Lang) -> Option<String> {
     let parts: Vec<String> = [
         (c.killed, ["killed", "загиблих", "погибших"]),
         (c.injured, ["injured", "поранених", "раненых"]),
-        (
-            c.missing,
-            ["missing", "зниклих безвісти", "пропавших без вести"],
-        ),
+        (c.missing, ["missing", "зниклих безвісти", "пропавших без вести"]),
     ]
     .into_iter()
     .filter_map(|(count, label)| {
@@ -545,13 +533,9 @@ pub(crate) fn draft(rng: &mut Rng) -> Draft {
     let si = weighted(rng, &weights);
     let sc = &SCENARIOS[si];
     let lang = [Lang::En, Lang::Uk, Lang::Ru][weighted(rng, &[35, 40, 25])];
-    let sweights: Vec<u32> = (0..places::settlements().len())
-        .map(places::weight)
-        .collect();
+    let sweights: Vec<u32> = (0..places::settlements().len()).map(places::weight).collect();
     let settlement = weighted(rng, &sweights);
-    let district = places::settlements()
-        .get(settlement)
-        .map_or(0, places::district_of);
+    let district = places::settlements().get(settlement).map_or(0, places::district_of);
 
     let day = sample_day(rng);
     let occurred = sample_period(rng, day, sc.long_running);
@@ -571,12 +555,7 @@ pub(crate) fn draft(rng: &mut Rng) -> Draft {
     let missing = figure(rng, sc.missing);
     let casualties = Casualties {
         killed: with_breakdown(rng, killed, sc.child_share, variant.children && killed > 0),
-        injured: with_breakdown(
-            rng,
-            injured,
-            sc.child_share,
-            variant.children && killed == 0,
-        ),
+        injured: with_breakdown(rng, injured, sc.child_share, variant.children && killed == 0),
         missing: with_breakdown(rng, missing, sc.child_share, false),
     };
     let mut victims = Vec::new();
@@ -655,9 +634,7 @@ pub(crate) fn draft(rng: &mut Rng) -> Draft {
     if !sc.sensitive {
         match casualty_sentence(&casualties, lang) {
             Some(s) => description.push(s),
-            None if sc.expects_casualties => {
-                description.push(lang.pick(scenarios::NO_CASUALTIES).to_owned())
-            }
+            None if sc.expects_casualties => description.push(lang.pick(scenarios::NO_CASUALTIES).to_owned()),
             None => {}
         }
         let described: Vec<&str> = damaged_objects
@@ -665,11 +642,7 @@ pub(crate) fn draft(rng: &mut Rng) -> Draft {
             .filter_map(|d| d.description.as_deref())
             .collect();
         if !described.is_empty() {
-            description.push(format!(
-                "{}{}.",
-                lang.pick(scenarios::DAMAGED),
-                described.join(", ")
-            ));
+            description.push(format!("{}{}.", lang.pick(scenarios::DAMAGED), described.join(", ")));
         }
         if chance(rng, 80) {
             description.push(
@@ -679,23 +652,13 @@ pub(crate) fn draft(rng: &mut Rng) -> Draft {
         }
     }
     if chance(rng, 90) {
-        let i = IncidentStatus::ALL
-            .iter()
-            .position(|s| *s == status)
-            .unwrap_or(0);
+        let i = IncidentStatus::ALL.iter().position(|s| *s == status).unwrap_or(0);
         description.push(lang.pick(scenarios::VERIFICATION[i]).to_owned());
     }
 
     let classification = classification(rng, sc);
     let published = match classification {
-        Classification::Public => chance(
-            rng,
-            if status == IncidentStatus::Refuted {
-                20
-            } else {
-                92
-            },
-        ),
+        Classification::Public => chance(rng, if status == IncidentStatus::Refuted { 20 } else { 92 }),
         Classification::Internal => chance(rng, 9),
         _ => false,
     };

@@ -43,9 +43,7 @@ use uuid::Uuid;
 
 use crate::incidents::{Draft, Who, chance};
 use crate::persons::{Context, Identity, Script, Style};
-pub use crate::places::{
-    BOUNDS, COUNTRY, District, REGION, REGION_RU, REGION_UK, Settlement, districts, settlements,
-};
+pub use crate::places::{BOUNDS, COUNTRY, District, REGION, REGION_RU, REGION_UK, Settlement, districts, settlements};
 
 /// The seed of the data set `evidentia demo` creates.
 pub const DEFAULT_SEED: u64 = 20_140_717;
@@ -216,8 +214,7 @@ fn plan_persons(rng: &mut Rng, drafts: &[Draft], count: usize) -> Vec<Planned> {
     // Victims are always new persons. When there are more than wanted, keep the first named of
     // each role in each incident.
     if fresh.len() > base {
-        let (primary, mut rest): (Vec<Slot>, Vec<Slot>) =
-            fresh.into_iter().partition(|s| s.primary);
+        let (primary, mut rest): (Vec<Slot>, Vec<Slot>) = fresh.into_iter().partition(|s| s.primary);
         rng.shuffle(&mut rest);
         fresh = primary;
         fresh.append(&mut rest);
@@ -274,11 +271,7 @@ fn plan_persons(rng: &mut Rng, drafts: &[Draft], count: usize) -> Vec<Planned> {
                 break;
             };
             let Some(p) = planned.get_mut(i) else { break };
-            if p.involvements
-                .iter()
-                .all(|(incident, _)| *incident != slot.incident)
-                && !p.sensitive
-            {
+            if p.involvements.iter().all(|(incident, _)| *incident != slot.incident) && !p.sensitive {
                 p.involvements.push((slot.incident, slot.role));
                 break;
             }
@@ -290,9 +283,9 @@ fn plan_persons(rng: &mut Rng, drafts: &[Draft], count: usize) -> Vec<Planned> {
     let mut order: Vec<usize> = (0..planned.len()).collect();
     rng.shuffle(&mut order);
     let is_victim = |p: &Planned| {
-        p.involvements.first().is_some_and(|(_, r)| {
-            !matches!(r, InvolvementRole::Witness | InvolvementRole::Reporter)
-        })
+        p.involvements
+            .first()
+            .is_some_and(|(_, r)| !matches!(r, InvolvementRole::Witness | InvolvementRole::Reporter))
     };
     let mut chosen: Vec<usize> = Vec::with_capacity(duplicates);
     for pass in 0..2 {
@@ -301,9 +294,7 @@ fn plan_persons(rng: &mut Rng, drafts: &[Draft], count: usize) -> Vec<Planned> {
                 break;
             }
             let Some(p) = planned.get(i) else { continue };
-            let eligible = !p.sensitive
-                && !chosen.contains(&i)
-                && (pass == 1 || is_victim(p) || chance(rng, 25));
+            let eligible = !p.sensitive && !chosen.contains(&i) && (pass == 1 || is_victim(p) || chance(rng, 25));
             if eligible {
                 chosen.push(i);
             }
@@ -356,9 +347,7 @@ pub fn generate(seed: u64, sizes: &DemoSizes) -> DemoData {
     let mut rng = Rng::with_seed(seed);
     let organisations = ORGANISATIONS.to_vec();
 
-    let mut drafts: Vec<Draft> = (0..sizes.incidents)
-        .map(|_| incidents::draft(&mut rng))
-        .collect();
+    let mut drafts: Vec<Draft> = (0..sizes.incidents).map(|_| incidents::draft(&mut rng)).collect();
     for d in &mut drafts {
         d.created_at = incidents::documented_after(&mut rng, d.last);
     }
@@ -368,10 +357,7 @@ pub fn generate(seed: u64, sizes: &DemoSizes) -> DemoData {
         d.created_at = after(prev, d.created_at, &mut rng);
         prev = Some(d.created_at);
     }
-    let incident_ids: Vec<Uuid> = drafts
-        .iter()
-        .map(|d| new_id(&mut rng, d.created_at))
-        .collect();
+    let incident_ids: Vec<Uuid> = drafts.iter().map(|d| new_id(&mut rng, d.created_at)).collect();
 
     if drafts.is_empty() {
         return DemoData {
@@ -395,22 +381,16 @@ pub fn generate(seed: u64, sizes: &DemoSizes) -> DemoData {
         .into_iter()
         .map(|p| {
             let mut body = persons::render(&mut rng, &p.identity, p.script, p.style);
-            let role = p
-                .involvements
-                .first()
-                .map_or(InvolvementRole::Witness, |(_, r)| *r);
+            let role = p.involvements.first().map_or(InvolvementRole::Witness, |(_, r)| *r);
             let contact_chance = match role {
                 InvolvementRole::Witness | InvolvementRole::Reporter => 15,
-                InvolvementRole::Injured | InvolvementRole::Missing | InvolvementRole::Detained => {
-                    6
-                }
+                InvolvementRole::Injured | InvolvementRole::Missing | InvolvementRole::Detained => 6,
                 _ => 2,
             };
             if !p.duplicate && chance(&mut rng, contact_chance) {
                 body.contacts = Some(persons::contacts(&mut rng, p.script.lang()));
             }
-            let classification =
-                persons::classification(&mut rng, role, p.sensitive, body.contacts.is_some());
+            let classification = persons::classification(&mut rng, role, p.sensitive, body.contacts.is_some());
             body.published = classification == Classification::Public && chance(&mut rng, 80);
             let first_documented = p
                 .involvements
@@ -446,8 +426,7 @@ pub fn generate(seed: u64, sizes: &DemoSizes) -> DemoData {
     let mut involvements: Vec<DemoRecord<Involvement>> = Vec::new();
     for w in &written {
         for (incident, role) in &w.involvements {
-            let (Some(d), Some(incident_id)) = (drafts.get(*incident), incident_ids.get(*incident))
-            else {
+            let (Some(d), Some(incident_id)) = (drafts.get(*incident), incident_ids.get(*incident)) else {
                 continue;
             };
             let person = &w.record;

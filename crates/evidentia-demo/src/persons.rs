@@ -83,13 +83,9 @@ pub(crate) struct Context {
 fn age_for(rng: &mut Rng, role: InvolvementRole, who: Who) -> u32 {
     match (who, role) {
         (Who::Child, _) => [rng.u32(0..=17), rng.u32(3..=17)][usize::from(chance(rng, 85))],
-        (_, InvolvementRole::Witness | InvolvementRole::Reporter) => {
-            20 + rng.u32(0..=30) + rng.u32(0..=25)
-        }
+        (_, InvolvementRole::Witness | InvolvementRole::Reporter) => 20 + rng.u32(0..=30) + rng.u32(0..=25),
         (_, InvolvementRole::AllegedPerpetrator) => rng.u32(20..=50),
-        (_, InvolvementRole::Detained | InvolvementRole::Missing) => {
-            18 + rng.u32(0..=30) + rng.u32(0..=22)
-        }
+        (_, InvolvementRole::Detained | InvolvementRole::Missing) => 18 + rng.u32(0..=30) + rng.u32(0..=22),
         _ => 18 + rng.u32(0..=40) + rng.u32(0..=27),
     }
 }
@@ -121,9 +117,7 @@ fn residence_near(rng: &mut Rng, settlement: usize) -> usize {
             let same: Vec<usize> = (0..all.len())
                 .filter(|i| all.get(*i).map(|s| s.district) == district)
                 .collect();
-            same.get(rng.usize(0..same.len().max(1)))
-                .copied()
-                .unwrap_or(settlement)
+            same.get(rng.usize(0..same.len().max(1))).copied().unwrap_or(settlement)
         }
         _ => rng.usize(0..all.len()),
     }
@@ -151,10 +145,7 @@ pub(crate) fn identity(rng: &mut Rng, ctx: &Context) -> Identity {
     };
     let age = age_for(rng, ctx.role, ctx.who);
     // The exact birthday, of which the record keeps what the source knew.
-    let born = add_days(
-        ctx.first,
-        -(i64::from(age) * 36_525 / 100) - rng.i64(0..365),
-    );
+    let born = add_days(ctx.first, -(i64::from(age) * 36_525 / 100) - rng.i64(0..365));
     let (birth, age_estimate) = match weighted(rng, &[48, 5, 25, 15, 7]) {
         0 => (Some(PartialDate::Day(born)), None),
         1 => (Some(PartialDate::Month(born.year(), born.month())), None),
@@ -167,10 +158,7 @@ pub(crate) fn identity(rng: &mut Rng, ctx: &Context) -> Identity {
         _ => (None, None),
     };
     let (status, death) = match ctx.role {
-        R::Killed => (
-            PersonStatus::Killed,
-            Some(death_in(rng, ctx.first, ctx.last)),
-        ),
+        R::Killed => (PersonStatus::Killed, Some(death_in(rng, ctx.first, ctx.last))),
         R::Injured => (
             [PersonStatus::Injured, PersonStatus::Alive][weighted(rng, &[80, 20])],
             None,
@@ -195,8 +183,7 @@ pub(crate) fn identity(rng: &mut Rng, ctx: &Context) -> Identity {
         R::Witness | R::Reporter => [95, 0, 5],
         R::AllegedPerpetrator => [0, 75, 25],
     };
-    let civilian =
-        [Civilian::Yes, Civilian::No, Civilian::Unknown][weighted(rng, &civilian_weights)];
+    let civilian = [Civilian::Yes, Civilian::No, Civilian::Unknown][weighted(rng, &civilian_weights)];
     Identity {
         female,
         sex,
@@ -227,9 +214,7 @@ impl Identity {
     }
 
     pub(crate) fn district(&self) -> usize {
-        places::settlements()
-            .get(self.residence)
-            .map_or(0, places::district_of)
+        places::settlements().get(self.residence).map_or(0, places::district_of)
     }
 
     /// The same person as another source recorded them: a coarser birth date, perhaps no sex.
@@ -271,10 +256,7 @@ pub(crate) fn other_spelling(rng: &mut Rng, base: Script) -> (Script, Style) {
 }
 
 fn initial(name: &str) -> String {
-    name.chars()
-        .next()
-        .map(|c| format!("{c}."))
-        .unwrap_or_default()
+    name.chars().next().map(|c| format!("{c}.")).unwrap_or_default()
 }
 
 /// The person as a source in `script` wrote them down.
@@ -359,9 +341,7 @@ pub(crate) fn render(rng: &mut Rng, id: &Identity, script: Script, style: Style)
         };
         if chance(rng, 15) {
             let d = places::districts().get(places::district_of(s));
-            let district = d
-                .map(|d| script.lang().pick([d.latin, d.uk, d.ru]))
-                .unwrap_or_default();
+            let district = d.map(|d| script.lang().pick([d.latin, d.uk, d.ru])).unwrap_or_default();
             format!("{name}, {district}")
         } else {
             name.to_owned()
@@ -411,12 +391,7 @@ pub(crate) fn contacts(rng: &mut Rng, lang: Lang) -> String {
 }
 
 /// A short note on an involvement, sometimes.
-pub(crate) fn note(
-    rng: &mut Rng,
-    role: InvolvementRole,
-    status: PersonStatus,
-    lang: Lang,
-) -> Option<String> {
+pub(crate) fn note(rng: &mut Rng, role: InvolvementRole, status: PersonStatus, lang: Lang) -> Option<String> {
     use InvolvementRole as R;
     if !chance(rng, 25) {
         return None;
@@ -440,11 +415,7 @@ pub(crate) fn note(
                 "Лікування в районній лікарні.",
                 "Лечение в районной больнице.",
             ],
-            [
-                "Shrapnel wounds.",
-                "Осколкові поранення.",
-                "Осколочные ранения.",
-            ],
+            ["Shrapnel wounds.", "Осколкові поранення.", "Осколочные ранения."],
         ],
         R::Missing => &[
             [
@@ -496,11 +467,7 @@ pub(crate) fn note(
                 "Депутат місцевої ради.",
                 "Депутат местного совета.",
             ],
-            [
-                "Local volunteer.",
-                "Місцевий волонтер.",
-                "Местный волонтёр.",
-            ],
+            ["Local volunteer.", "Місцевий волонтер.", "Местный волонтёр."],
         ],
         R::AllegedPerpetrator => &[[
             "Named by two witnesses; identity not confirmed.",
@@ -541,20 +508,10 @@ pub(crate) fn classification(
 /// A person without an incident, for the endless stream.
 pub(crate) fn standalone(rng: &mut Rng) -> (Identity, Script) {
     use InvolvementRole as R;
-    let role = [
-        R::Killed,
-        R::Injured,
-        R::Missing,
-        R::Detained,
-        R::Witness,
-        R::Reporter,
-    ][weighted(rng, &[20, 18, 14, 8, 30, 10])];
+    let role = [R::Killed, R::Injured, R::Missing, R::Detained, R::Witness, R::Reporter]
+        [weighted(rng, &[20, 18, 14, 8, 30, 10])];
     let day = crate::incidents::sample_day(rng);
-    let who = if chance(rng, 8) {
-        Who::Child
-    } else {
-        Who::Adult
-    };
+    let who = if chance(rng, 8) { Who::Child } else { Who::Adult };
     let settlement = rng.usize(0..places::settlements().len());
     let ctx = Context {
         role,
@@ -564,7 +521,6 @@ pub(crate) fn standalone(rng: &mut Rng) -> (Identity, Script) {
         settlement,
     };
     let id = identity(rng, &ctx);
-    let script =
-        [Script::Uk, Script::Ru, Script::LatinUk, Script::LatinRu][weighted(rng, &[45, 30, 20, 5])];
+    let script = [Script::Uk, Script::Ru, Script::LatinUk, Script::LatinRu][weighted(rng, &[45, 30, 20, 5])];
     (id, script)
 }

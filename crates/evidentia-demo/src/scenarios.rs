@@ -71,17 +71,9 @@ pub(crate) static SCENARIOS: [Scenario; 20] = [
     Scenario {
         weight: 26,
         categories: &["indiscriminate_attack"],
-        extra: &[
-            ("attack_on_civilian_object", 80),
-            ("attack_on_civilians", 25),
-        ],
+        extra: &[("attack_on_civilian_object", 80), ("attack_on_civilians", 25)],
         killing: 0,
-        weapons: &[
-            "artillery",
-            "mortar",
-            "multiple_rocket_launcher",
-            "artillery",
-        ],
+        weapons: &["artillery", "mortar", "multiple_rocket_launcher", "artillery"],
         armed: 85,
         killed: f(45, 8),
         injured: f(70, 16),
@@ -152,12 +144,7 @@ pub(crate) static SCENARIOS: [Scenario; 20] = [
         categories: &["attack_on_civilian_object"],
         extra: &[("indiscriminate_attack", 50)],
         killing: 0,
-        weapons: &[
-            "artillery",
-            "missile",
-            "aerial_bomb",
-            "uncrewed_aerial_vehicle",
-        ],
+        weapons: &["artillery", "missile", "aerial_bomb", "uncrewed_aerial_vehicle"],
         armed: 80,
         killed: f(15, 3),
         injured: f(35, 6),
@@ -166,11 +153,7 @@ pub(crate) static SCENARIOS: [Scenario; 20] = [
         child_share: 35,
         variants: &[
             v(
-                [
-                    "Strike on a school {in}",
-                    "Удар по школі {in}",
-                    "Удар по школе {in}",
-                ],
+                ["Strike on a school {in}", "Удар по школі {in}", "Удар по школе {in}"],
                 &["school/0"],
             ),
             v(
@@ -268,11 +251,7 @@ pub(crate) static SCENARIOS: [Scenario; 20] = [
         child_share: 10,
         variants: &[
             v(
-                [
-                    "Strike on a market {in}",
-                    "Удар по ринку {in}",
-                    "Удар по рынку {in}",
-                ],
+                ["Strike on a market {in}", "Удар по ринку {in}", "Удар по рынку {in}"],
                 &["market/0", "vehicle/0"],
             ),
             v(
@@ -424,10 +403,7 @@ pub(crate) static SCENARIOS: [Scenario; 20] = [
     Scenario {
         weight: 4,
         categories: &["use_of_prohibited_weapon", "indiscriminate_attack"],
-        extra: &[
-            ("attack_on_civilians", 30),
-            ("attack_on_civilian_object", 40),
-        ],
+        extra: &[("attack_on_civilians", 30), ("attack_on_civilian_object", 40)],
         killing: 0,
         weapons: &["cluster_munition"],
         armed: 100,
@@ -564,10 +540,7 @@ pub(crate) static SCENARIOS: [Scenario; 20] = [
     Scenario {
         weight: 7,
         categories: &["enforced_disappearance"],
-        extra: &[
-            ("arbitrary_detention", 50),
-            ("torture_or_ill_treatment", 10),
-        ],
+        extra: &[("arbitrary_detention", 50), ("torture_or_ill_treatment", 10)],
         killing: 0,
         weapons: &[],
         armed: 0,
@@ -799,10 +772,7 @@ pub(crate) static SCENARIOS: [Scenario; 20] = [
     Scenario {
         weight: 2,
         categories: &["sexual_violence"],
-        extra: &[
-            ("torture_or_ill_treatment", 40),
-            ("arbitrary_detention", 30),
-        ],
+        extra: &[("torture_or_ill_treatment", 40), ("arbitrary_detention", 30)],
         killing: 0,
         weapons: &[],
         armed: 0,
@@ -1101,36 +1071,16 @@ pub(crate) fn object_descriptions(kind: &str) -> &'static [Tr] {
         "medical" => &[
             ["district hospital", "районна лікарня", "районная больница"],
             ["outpatient clinic", "амбулаторія", "амбулатория"],
-            [
-                "ambulance",
-                "автомобіль швидкої допомоги",
-                "машина скорой помощи",
-            ],
+            ["ambulance", "автомобіль швидкої допомоги", "машина скорой помощи"],
             ["pharmacy", "аптека", "аптека"],
         ],
         "water" => &[
-            [
-                "water pumping station",
-                "водонасосна станція",
-                "водонасосная станция",
-            ],
-            [
-                "water main",
-                "магістральний водогін",
-                "магистральный водопровод",
-            ],
+            ["water pumping station", "водонасосна станція", "водонасосная станция"],
+            ["water main", "магістральний водогін", "магистральный водопровод"],
         ],
         "power" => &[
-            [
-                "electrical substation",
-                "електропідстанція",
-                "электроподстанция",
-            ],
-            [
-                "power line",
-                "лінія електропередачі",
-                "линия электропередачи",
-            ],
+            ["electrical substation", "електропідстанція", "электроподстанция"],
+            ["power line", "лінія електропередачі", "линия электропередачи"],
         ],
         "heating" => &[
             ["boiler house", "котельня", "котельная"],
@@ -1142,19 +1092,11 @@ pub(crate) fn object_descriptions(kind: &str) -> &'static [Tr] {
         ],
         "cultural" => &[
             ["house of culture", "будинок культури", "дом культуры"],
-            [
-                "local history museum",
-                "краєзнавчий музей",
-                "краеведческий музей",
-            ],
+            ["local history museum", "краєзнавчий музей", "краеведческий музей"],
             ["library", "бібліотека", "библиотека"],
         ],
         "cemetery" => &[
-            [
-                "village cemetery",
-                "сільське кладовище",
-                "сельское кладбище",
-            ],
+            ["village cemetery", "сільське кладовище", "сельское кладбище"],
             ["memorial", "пам'ятний знак", "памятный знак"],
         ],
         "market" => &[
@@ -1171,22 +1113,14 @@ pub(crate) fn object_descriptions(kind: &str) -> &'static [Tr] {
             ["railway track", "залізнична колія", "железнодорожный путь"],
         ],
         "vehicle" => &[
-            [
-                "passenger car",
-                "легковий автомобіль",
-                "легковой автомобиль",
-            ],
+            ["passenger car", "легковий автомобіль", "легковой автомобиль"],
             ["minibus", "мікроавтобус", "микроавтобус"],
             ["tractor", "трактор", "трактор"],
         ],
         "agricultural" => &[
             ["wheat field", "пшеничне поле", "пшеничное поле"],
             ["grain store", "зерносховище", "зернохранилище"],
-            [
-                "livestock farm",
-                "тваринницька ферма",
-                "животноводческая ферма",
-            ],
+            ["livestock farm", "тваринницька ферма", "животноводческая ферма"],
         ],
         "industrial" => &[
             ["grain elevator", "елеватор", "элеватор"],
@@ -1239,52 +1173,27 @@ pub(crate) fn weapon_details(kind: &str) -> &'static [(Option<Tr>, Option<&'stat
                 None,
             ),
             (
-                Some([
-                    "loitering munition",
-                    "баражуючий боєприпас",
-                    "барражирующий боеприпас",
-                ]),
+                Some(["loitering munition", "баражуючий боєприпас", "барражирующий боеприпас"]),
                 None,
             ),
         ],
         "small_arms" => &[
+            (Some(["assault rifle", "автомат", "автомат"]), Some("7.62 mm")),
             (
-                Some(["assault rifle", "автомат", "автомат"]),
+                Some(["sniper rifle", "снайперська гвинтівка", "снайперская винтовка"]),
                 Some("7.62 mm"),
             ),
-            (
-                Some([
-                    "sniper rifle",
-                    "снайперська гвинтівка",
-                    "снайперская винтовка",
-                ]),
-                Some("7.62 mm"),
-            ),
-            (
-                Some(["assault rifle", "автомат", "автомат"]),
-                Some("5.45 mm"),
-            ),
-            (
-                Some(["assault rifle", "автомат", "автомат"]),
-                Some("5.56 mm"),
-            ),
+            (Some(["assault rifle", "автомат", "автомат"]), Some("5.45 mm")),
+            (Some(["assault rifle", "автомат", "автомат"]), Some("5.56 mm")),
             (None, None),
         ],
         "landmine" => &[
             (
-                Some([
-                    "anti-vehicle mine",
-                    "протитранспортна міна",
-                    "противотранспортная мина",
-                ]),
+                Some(["anti-vehicle mine", "протитранспортна міна", "противотранспортная мина"]),
                 None,
             ),
             (
-                Some([
-                    "anti-personnel mine",
-                    "протипіхотна міна",
-                    "противопехотная мина",
-                ]),
+                Some(["anti-personnel mine", "протипіхотна міна", "противопехотная мина"]),
                 None,
             ),
             (None, None),
@@ -1317,11 +1226,7 @@ pub(crate) const UNITS: [Tr; 5] = [
         "розвідувальна рота {n}",
         "разведывательная рота {n}",
     ],
-    [
-        "Drone Unit {n}",
-        "підрозділ дронів {n}",
-        "подразделение дронов {n}",
-    ],
+    ["Drone Unit {n}", "підрозділ дронів {n}", "подразделение дронов {n}"],
 ];
 
 /// Where the information came from.

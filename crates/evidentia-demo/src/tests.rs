@@ -62,10 +62,7 @@ fn the_same_seed_gives_the_same_data_and_another_seed_other_data() {
     let b = generate(8, &sizes);
     assert_ne!(a.incidents, b.incidents);
     assert_ne!(a.persons, b.persons);
-    assert_eq!(
-        default_data(),
-        &generate(DEFAULT_SEED, &DemoSizes::default())
-    );
+    assert_eq!(default_data(), &generate(DEFAULT_SEED, &DemoSizes::default()));
 }
 
 #[test]
@@ -96,14 +93,8 @@ fn check_ids_and_times<B>(records: &[DemoRecord<B>], seen: &mut HashSet<uuid::Uu
         assert_eq!(r.id.get_version_num(), 7, "{}", r.id);
         assert!(seen.insert(r.id), "duplicate id {}", r.id);
         let millis = r.created_at.unix_timestamp_nanos() / 1_000_000;
-        let (secs, nanos) =
-            r.id.get_timestamp()
-                .map(|t| t.to_unix())
-                .unwrap_or_default();
-        assert_eq!(
-            i128::from(secs) * 1000 + i128::from(nanos / 1_000_000),
-            millis
-        );
+        let (secs, nanos) = r.id.get_timestamp().map(|t| t.to_unix()).unwrap_or_default();
+        assert_eq!(i128::from(secs) * 1000 + i128::from(nanos / 1_000_000), millis);
     }
     for w in records.windows(2) {
         assert!(w[0].created_at < w[1].created_at);
@@ -134,15 +125,10 @@ fn check_links(data: &DemoData) {
     let persons: HashMap<_, _> = data.persons.iter().map(|r| (r.id, r)).collect();
     let mut involved = HashSet::new();
     for inv in &data.involvements {
-        let incident = incidents
-            .get(&inv.body.incident_id)
-            .expect("incident exists");
+        let incident = incidents.get(&inv.body.incident_id).expect("incident exists");
         let person = persons.get(&inv.body.person_id).expect("person exists");
         assert!(inv.created_at >= incident.created_at && inv.created_at >= person.created_at);
-        assert!(
-            inv.classification >= incident.classification
-                && inv.classification >= person.classification
-        );
+        assert!(inv.classification >= incident.classification && inv.classification >= person.classification);
         assert!(inv.organisation < data.organisations.len());
         involved.insert(inv.body.person_id);
     }
@@ -192,10 +178,7 @@ fn casualties_are_named_with_matching_roles() {
         }
         with_witness += usize::from(have.contains("witness") || have.contains("reporter"));
     }
-    assert!(
-        with_witness * 10 > data.incidents.len() * 7,
-        "{with_witness}"
-    );
+    assert!(with_witness * 10 > data.incidents.len() * 7, "{with_witness}");
 }
 
 #[test]
@@ -211,9 +194,7 @@ fn what_happened_to_persons_agrees_with_their_involvement() {
                 assert_eq!(person.status, PersonStatus::Killed);
                 let death = person.death_date.expect("a death date");
                 assert!(
-                    incident
-                        .occurred
-                        .overlaps((death.first_key(), death.last_key())),
+                    incident.occurred.overlaps((death.first_key(), death.last_key())),
                     "{death} outside {:?}",
                     incident.occurred
                 );
@@ -228,10 +209,7 @@ fn what_happened_to_persons_agrees_with_their_involvement() {
             _ => {}
         }
         if let Some(b) = person.birth_date {
-            assert!(
-                b.first_key() <= incident.occurred.keys().1,
-                "born after the incident"
-            );
+            assert!(b.first_key() <= incident.occurred.keys().1, "born after the incident");
         }
     }
     for p in &data.persons {
@@ -256,10 +234,7 @@ fn names_appear_in_all_three_scripts() {
         .collect();
     assert_eq!(originals.len(), data.persons.len());
     let ukrainian = originals.iter().filter(|n| has_any(n, "іїєґІЇЄҐ")).count();
-    let cyrillic = originals
-        .iter()
-        .filter(|n| has_any(n, "аеиоуАЕИОУ"))
-        .count();
+    let cyrillic = originals.iter().filter(|n| has_any(n, "аеиоуАЕИОУ")).count();
     let russian = cyrillic - ukrainian;
     assert!(originals.iter().filter(|n| has_any(n, "ыэёЫЭЁ")).count() > 20);
     let latin = originals.iter().filter(|n| n.is_ascii()).count();
@@ -271,11 +246,7 @@ fn names_appear_in_all_three_scripts() {
     assert!(originals.iter().any(|n| n.contains("Ковальова")));
     assert!(originals.iter().any(|n| n.contains("Петрова")));
     // Incidents are written in the three languages too.
-    let titles: Vec<&str> = data
-        .incidents
-        .iter()
-        .map(|r| r.body.title.as_str())
-        .collect();
+    let titles: Vec<&str> = data.incidents.iter().map(|r| r.body.title.as_str()).collect();
     assert!(titles.iter().filter(|t| t.is_ascii()).count() * 5 > titles.len());
     assert!(titles.iter().filter(|t| has_any(t, "іїєІЇЄ")).count() * 5 > titles.len());
     assert!(titles.iter().filter(|t| has_any(t, "ыэёЫЭЁ")).count() * 10 > titles.len());
@@ -286,10 +257,7 @@ fn name_keys(p: &Person) -> Vec<String> {
     let Some(family) = p.family_name.as_deref() else {
         return Vec::new();
     };
-    let mut keys = vec![
-        latin_uk(family).to_lowercase(),
-        latin_ru(family).to_lowercase(),
-    ];
+    let mut keys = vec![latin_uk(family).to_lowercase(), latin_ru(family).to_lowercase()];
     keys.dedup();
     keys
 }
@@ -314,8 +282,7 @@ fn some_persons_are_recorded_twice_in_other_scripts() {
                 if shared && a.name_original != b.name_original {
                     pairs += 1;
                     let script = |p: &Person| p.name_original.as_deref().is_some_and(str::is_ascii);
-                    across_scripts +=
-                        usize::from(script(a) != script(b) || a.family_name != b.family_name);
+                    across_scripts += usize::from(script(a) != script(b) || a.family_name != b.family_name);
                 }
             }
         }
@@ -573,10 +540,7 @@ fn assert_neutral(text: &str, what: &str) {
         assert!(!lower.contains(f), "{what} names {f:?}: {text}");
     }
     for word in lower.split(|c: char| !c.is_alphanumeric()) {
-        assert!(
-            !FORBIDDEN_WORDS.contains(&word),
-            "{what} names {word:?}: {text}"
-        );
+        assert!(!FORBIDDEN_WORDS.contains(&word), "{what} names {word:?}: {text}");
     }
 }
 
@@ -587,10 +551,7 @@ fn nothing_names_a_real_party_or_place() {
         assert_neutral(o, "organisation");
     }
     for s in settlements() {
-        assert_neutral(
-            &format!("{} {} {} {}", s.uk, s.ru, s.latin, s.district),
-            "settlement",
-        );
+        assert_neutral(&format!("{} {} {} {}", s.uk, s.ru, s.latin, s.district), "settlement");
     }
     for d in districts() {
         assert_neutral(
@@ -606,10 +567,7 @@ fn nothing_names_a_real_party_or_place() {
                 assert!(c.starts_with('X'), "a real country of manufacture: {c}");
             }
         }
-        assert_eq!(
-            r.body.location.country.as_deref().unwrap_or(COUNTRY),
-            COUNTRY
-        );
+        assert_eq!(r.body.location.country.as_deref().unwrap_or(COUNTRY), COUNTRY);
     }
     for r in &data.persons {
         assert_neutral(&serde_json::to_string(&r.body).unwrap(), "person");
@@ -639,10 +597,7 @@ fn alleged_perpetrators_are_balanced_and_never_a_default() {
     }
     let (a, b) = (parties[&Some("Party A")], parties[&Some("Party B")]);
     assert!(a.abs_diff(b) * 4 < a.max(b), "Party A {a}, Party B {b}");
-    assert!(
-        parties[&None] > data.incidents.len() / 10,
-        "some incidents name no one"
-    );
+    assert!(parties[&None] > data.incidents.len() / 10, "some incidents name no one");
     for party in parties.keys().flatten() {
         assert!(crate::scenarios::PARTIES.contains(party), "{party}");
     }
@@ -669,16 +624,8 @@ fn the_mix_is_realistic() {
     let n = data.incidents.len();
     let share = |k: usize| k * 100 / n;
     let published = data.incidents.iter().filter(|r| r.body.published).count();
-    assert!(
-        (20..=40).contains(&share(published)),
-        "{published} published"
-    );
-    let class = |c| {
-        data.incidents
-            .iter()
-            .filter(|r| r.classification == c)
-            .count()
-    };
+    assert!((20..=40).contains(&share(published)), "{published} published");
+    let class = |c| data.incidents.iter().filter(|r| r.classification == c).count();
     assert!((17..=33).contains(&share(class(Classification::Public))));
     assert!((50..=70).contains(&share(class(Classification::Internal))));
     assert!((5..=16).contains(&share(class(Classification::Restricted))));
@@ -696,30 +643,13 @@ fn the_mix_is_realistic() {
         let years = r.body.occurred.keys();
         assert!(years.0 >= 20_140_101 && years.1 <= 20_241_231);
     }
-    let forms = |f: fn(&PartialDate) -> bool| {
-        data.incidents
-            .iter()
-            .filter(|r| f(&r.body.occurred.from))
-            .count()
-    };
+    let forms = |f: fn(&PartialDate) -> bool| data.incidents.iter().filter(|r| f(&r.body.occurred.from)).count();
     assert!(forms(|d| matches!(d, PartialDate::Year(_))) > 5);
     assert!(forms(|d| matches!(d, PartialDate::Month(..))) > 30);
     assert!(forms(|d| matches!(d, PartialDate::Day(_))) > 100);
     assert!(forms(|d| matches!(d, PartialDate::Instant(_))) > 30);
-    assert!(
-        data.incidents
-            .iter()
-            .filter(|r| r.body.occurred.to.is_some())
-            .count()
-            > 30
-    );
-    assert!(
-        data.incidents
-            .iter()
-            .filter(|r| r.body.location.lat.is_none())
-            .count()
-            > 20
-    );
+    assert!(data.incidents.iter().filter(|r| r.body.occurred.to.is_some()).count() > 30);
+    assert!(data.incidents.iter().filter(|r| r.body.location.lat.is_none()).count() > 20);
     let years: HashSet<i32> = data
         .incidents
         .iter()

@@ -461,10 +461,7 @@ mod tests {
         assert_eq!(latin_uk("Олександр Ковальов"), "Oleksandr Kovalov");
         assert_eq!(latin_uk("Солов'яний Бір"), "Solovianyi Bir");
         assert_eq!(latin_uk("Розгірне"), "Rozghirne");
-        assert_eq!(
-            latin_uk("Євшанове Їжакове Юрій"),
-            "Yevshanove Yizhakove Yurii"
-        );
+        assert_eq!(latin_uk("Євшанове Їжакове Юрій"), "Yevshanove Yizhakove Yurii");
         assert_eq!(latin_ru("Александр Ковалёв"), "Aleksandr Kovalyov");
         assert_eq!(latin_ru("Юрий Дмитриевич"), "Yuriy Dmitrievich");
     }
@@ -495,14 +492,8 @@ mod tests {
             from: "2016-05".parse().unwrap(),
             to: Some("2016-07".parse().unwrap()),
         };
-        assert_eq!(
-            when(&span, Lang::Uk),
-            "у період з травня 2016 року по липень 2016 року"
-        );
-        assert_eq!(
-            when(&span, Lang::Ru),
-            "в период с мая 2016 года по июль 2016 года"
-        );
+        assert_eq!(when(&span, Lang::Uk), "у період з травня 2016 року по липень 2016 року");
+        assert_eq!(when(&span, Lang::Ru), "в период с мая 2016 года по июль 2016 года");
         assert_eq!(when(&span, Lang::En), "between May 2016 and July 2016");
     }
 
@@ -515,15 +506,9 @@ mod tests {
             place: "",
             date: "у 2014 році",
         };
-        assert_eq!(
-            fill("Обстріл вулиці {in}", &f),
-            "Обстріл вулиці в с. Тихоріччя"
-        );
+        assert_eq!(fill("Обстріл вулиці {in}", &f), "Обстріл вулиці в с. Тихоріччя");
         assert_eq!(fill("Обстріл {in}", &f), "Обстріл у с. Тихоріччя");
-        assert_eq!(
-            fill("{Date} {in} сталося", &f),
-            "У 2014 році в с. Тихоріччя сталося"
-        );
+        assert_eq!(fill("{Date} {in} сталося", &f), "У 2014 році в с. Тихоріччя сталося");
         let f = Fill {
             lang: Lang::En,
             place_in: "in Tykhorichchia",

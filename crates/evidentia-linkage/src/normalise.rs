@@ -252,11 +252,7 @@ fn for_each_latin(text: &str, mut sink: impl FnMut(&str) -> ControlFlow<()>) {
 
 /// Transliterates one word and hands it to `sink` unless it came out empty
 /// (a word of Arabic letters, or of stress marks only, has no key).
-fn emit_word(
-    word: &[char],
-    latin: &mut String,
-    sink: &mut impl FnMut(&str) -> ControlFlow<()>,
-) -> ControlFlow<()> {
+fn emit_word(word: &[char], latin: &mut String, sink: &mut impl FnMut(&str) -> ControlFlow<()>) -> ControlFlow<()> {
     transliterate_word(word, latin);
     if latin.is_empty() {
         ControlFlow::Continue(())
@@ -347,14 +343,8 @@ fn majority_script(word: &[char]) -> Script {
             latin_distinct += usize::from(cyrillic_twin(c).is_none());
         }
     }
-    let order = latin_distinct
-        .cmp(&cyrillic_distinct)
-        .then(latin.cmp(&cyrillic));
-    if order.is_gt() {
-        Script::Latin
-    } else {
-        Script::Cyrillic
-    }
+    let order = latin_distinct.cmp(&cyrillic_distinct).then(latin.cmp(&cyrillic));
+    if order.is_gt() { Script::Latin } else { Script::Cyrillic }
 }
 
 fn is_cyrillic_letter(c: char) -> bool {
@@ -653,11 +643,7 @@ fn skeleton_into(latin: &str, out: &mut String) {
             Unit::Consonants(classes) => {
                 for &class in classes {
                     // An initial `ch`/`c` may be `х` as well as `ч`/`ц`.
-                    let class = if at_start && class == b'c' {
-                        b'h'
-                    } else {
-                        class
-                    };
+                    let class = if at_start && class == b'c' { b'h' } else { class };
                     if last_class != Some(class) && out.len() < MAX_KEY_LEN {
                         out.push(char::from(class));
                     }
@@ -713,9 +699,7 @@ fn next_unit(rest: &[u8], at_start: bool) -> Option<(Unit, usize)> {
         b'g' | b'h' => consonant(b"h", 1),
         b'w' | b'v' => consonant(b"v", 1),
         b'x' => consonant(b"ks", 1),
-        b'j' if at_start && rest.get(1).is_some_and(|&next| is_consonant_letter(next)) => {
-            consonant(b"s", 1)
-        }
+        b'j' if at_start && rest.get(1).is_some_and(|&next| is_consonant_letter(next)) => consonant(b"s", 1),
         b'0'..=b'9' => Some((Unit::Digit(first), 1)),
         b'b' => consonant(b"b", 1),
         b'd' => consonant(b"d", 1),

@@ -44,8 +44,7 @@ const TWINS: [(char, char); 24] = [
 
 fn cyrillic_letters(len: RangeInclusive<usize>) -> impl Strategy<Value = String> {
     let letters: Vec<char> = CYRILLIC_LETTERS.chars().collect();
-    prop::collection::vec(prop::sample::select(letters), len)
-        .prop_map(|chars| chars.into_iter().collect())
+    prop::collection::vec(prop::sample::select(letters), len).prop_map(|chars| chars.into_iter().collect())
 }
 
 /// Characters that exercise every branch: any character at all, the
@@ -59,9 +58,8 @@ fn interesting_char() -> impl Strategy<Value = char> {
         prop::char::range('\u{00C0}', '\u{024F}'),
         prop::char::range('\u{0300}', '\u{036F}'),
         prop::sample::select(vec![
-            '\'', '’', 'ʼ', 'ʹ', '´', '″', '\u{AD}', '\u{200B}', '\u{200D}', '\u{202E}',
-            '\u{FEFF}', '-', ' ', '\n', '\u{0}', '0', '9', '²', '½', 'ﬁ', 'ǅ', 'ß', 'İ', 'ı', '🇺',
-            '👨', 'ש', 'م', '東', 'Ω', 'Ｋ',
+            '\'', '’', 'ʼ', 'ʹ', '´', '″', '\u{AD}', '\u{200B}', '\u{200D}', '\u{202E}', '\u{FEFF}', '-', ' ', '\n',
+            '\u{0}', '0', '9', '²', '½', 'ﬁ', 'ǅ', 'ß', 'İ', 'ı', '🇺', '👨', 'ש', 'م', '東', 'Ω', 'Ｋ',
         ]),
     ]
 }
@@ -71,11 +69,7 @@ fn interesting_text() -> impl Strategy<Value = String> {
 }
 
 fn is_key(key: &str) -> bool {
-    !key.is_empty()
-        && key.len() <= MAX_KEY_LEN
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    !key.is_empty() && key.len() <= MAX_KEY_LEN && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 fn is_token(token: &str) -> bool {

@@ -23,23 +23,16 @@ pub enum Viewer {
 
 impl Viewer {
     /// Whether a record with this owner, classification and publication state may be read.
-    pub fn may_read(
-        &self,
-        organisation_id: Uuid,
-        classification: Classification,
-        published: bool,
-    ) -> bool {
+    pub fn may_read(&self, organisation_id: Uuid, classification: Classification, published: bool) -> bool {
         match self {
             Self::System => true,
             Self::Public => classification == Classification::Public && published,
             Self::Staff { memberships, .. } => match classification {
                 Classification::Public | Classification::Internal => !memberships.is_empty(),
-                Classification::Restricted => {
-                    memberships.iter().any(|(o, _)| *o == organisation_id)
-                }
-                Classification::Confidential => memberships.iter().any(|(o, r)| {
-                    *o == organisation_id && matches!(r, Role::Admin | Role::Investigator)
-                }),
+                Classification::Restricted => memberships.iter().any(|(o, _)| *o == organisation_id),
+                Classification::Confidential => memberships
+                    .iter()
+                    .any(|(o, r)| *o == organisation_id && matches!(r, Role::Admin | Role::Investigator)),
             },
         }
     }
@@ -49,9 +42,7 @@ impl Viewer {
         match self {
             Self::System => true,
             Self::Public => false,
-            Self::Staff { memberships, .. } => memberships
-                .iter()
-                .any(|(o, r)| *o == organisation_id && r.can_write()),
+            Self::Staff { memberships, .. } => memberships.iter().any(|(o, r)| *o == organisation_id && r.can_write()),
         }
     }
 

@@ -12,8 +12,7 @@ pub fn is_country_code(code: &str) -> bool {
     if b.len() != 2 || !b.iter().all(u8::is_ascii_uppercase) {
         return false;
     }
-    let user_assigned =
-        code == "AA" || code == "ZZ" || (b[0] == b'Q' && b[1] >= b'M') || b[0] == b'X';
+    let user_assigned = code == "AA" || code == "ZZ" || (b[0] == b'Q' && b[1] >= b'M') || b[0] == b'X';
     user_assigned || ASSIGNED.split(' ').any(|c| c == code)
 }
 

@@ -44,13 +44,9 @@ fn parse_year(s: &str) -> Result<i32, DateError> {
     if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(err("the year must have four digits"));
     }
-    let year: i32 = s
-        .parse()
-        .map_err(|_| err("the year must have four digits"))?;
+    let year: i32 = s.parse().map_err(|_| err("the year must have four digits"))?;
     if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-        return Err(err(format!(
-            "the year must be between {MIN_YEAR} and {MAX_YEAR}"
-        )));
+        return Err(err(format!("the year must be between {MIN_YEAR} and {MAX_YEAR}")));
     }
     Ok(year)
 }
@@ -59,8 +55,7 @@ fn parse_two_digits(s: &str, what: &str) -> Result<u8, DateError> {
     if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(err(format!("the {what} must have two digits")));
     }
-    s.parse()
-        .map_err(|_| err(format!("the {what} must have two digits")))
+    s.parse().map_err(|_| err(format!("the {what} must have two digits")))
 }
 
 fn parse_month(s: &str) -> Result<Month, DateError> {
@@ -74,9 +69,8 @@ impl FromStr for PartialDate {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         if s.len() > 10 {
-            let instant = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
-                err("not a date: expected YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time")
-            })?;
+            let instant = OffsetDateTime::parse(s, &Rfc3339)
+                .map_err(|_| err("not a date: expected YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time"))?;
             parse_year(&format!("{:04}", instant.year().clamp(0, 9999)))?;
             return Ok(Self::Instant(instant));
         }
@@ -95,12 +89,8 @@ impl FromStr for PartialDate {
             ));
         }
         let day = parse_two_digits(day, "day")?;
-        let date = Date::from_calendar_date(year, month, day).map_err(|_| {
-            err(format!(
-                "{year:04}-{:02} has no day {day:02}",
-                u8::from(month)
-            ))
-        })?;
+        let date = Date::from_calendar_date(year, month, day)
+            .map_err(|_| err(format!("{year:04}-{:02} has no day {day:02}", u8::from(month))))?;
         Ok(Self::Day(date))
     }
 }
@@ -110,13 +100,7 @@ impl fmt::Display for PartialDate {
         match self {
             Self::Year(y) => write!(f, "{y:04}"),
             Self::Month(y, m) => write!(f, "{y:04}-{:02}", u8::from(*m)),
-            Self::Day(d) => write!(
-                f,
-                "{:04}-{:02}-{:02}",
-                d.year(),
-                u8::from(d.month()),
-                d.day()
-            ),
+            Self::Day(d) => write!(f, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
             Self::Instant(t) => match t.format(&Rfc3339) {
                 Ok(s) => f.write_str(&s),
                 Err(_) => Err(fmt::Error),
@@ -140,9 +124,7 @@ impl PartialDate {
     pub fn last_day(&self) -> Date {
         match self {
             Self::Year(y) => Date::from_calendar_date(*y, Month::December, 31).unwrap_or(Date::MAX),
-            Self::Month(y, m) => {
-                Date::from_calendar_date(*y, *m, m.length(*y)).unwrap_or(Date::MAX)
-            }
+            Self::Month(y, m) => Date::from_calendar_date(*y, *m, m.length(*y)).unwrap_or(Date::MAX),
             Self::Day(_) | Self::Instant(_) => self.first_day(),
         }
     }
@@ -180,9 +162,7 @@ impl utoipa::PartialSchema for PartialDate {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .description(Some(
-                "A partial date: YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 instant",
-            ))
+            .description(Some("A partial date: YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 instant"))
             .examples(["2014-07"])
             .into()
     }
@@ -202,10 +182,7 @@ pub struct Period {
 impl Period {
     /// A period of one partial date.
     pub fn at(date: PartialDate) -> Self {
-        Self {
-            from: date,
-            to: None,
-        }
+        Self { from: date, to: None }
     }
 
     /// The widest bounds as `YYYYMMDD` keys: first day of `from`, last day of `to` (or of `from`).
@@ -275,10 +252,7 @@ mod tests {
         assert_eq!(p("2015-02").unwrap().last_key(), 20150228);
         assert_eq!(p("2014-07-17").unwrap().last_key(), 20140717);
         // An instant late in the evening east of UTC is still the previous day in UTC.
-        assert_eq!(
-            p("2014-07-18T01:00:00+03:00").unwrap().first_key(),
-            20140717
-        );
+        assert_eq!(p("2014-07-18T01:00:00+03:00").unwrap().first_key(), 20140717);
     }
 
     #[test]
@@ -311,8 +285,7 @@ mod tests {
 
     #[test]
     fn serde_uses_the_text_form() {
-        let period: Period =
-            serde_json::from_str(r#"{"from":"2014-07","to":"2014-08-02"}"#).unwrap();
+        let period: Period = serde_json::from_str(r#"{"from":"2014-07","to":"2014-08-02"}"#).unwrap();
         assert_eq!(
             serde_json::to_string(&period).unwrap(),
             r#"{"from":"2014-07","to":"2014-08-02"}"#

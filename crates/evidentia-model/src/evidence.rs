@@ -96,9 +96,7 @@ pub struct Evidence {
 }
 
 fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl RecordBody for Evidence {
@@ -109,11 +107,7 @@ impl RecordBody for Evidence {
         errors.text("description", &self.description, LONG_TEXT);
         if let Some(f) = &self.file {
             if !is_sha256_hex(&f.sha256) {
-                errors.add(
-                    "file.sha256",
-                    "invalid",
-                    "must be 64 lower-case hexadecimal digits",
-                );
+                errors.add("file.sha256", "invalid", "must be 64 lower-case hexadecimal digits");
             }
             errors.required_text("file.media_type", &f.media_type, 255);
             errors.optional_text("file.original_name", f.original_name.as_deref(), 1024);
@@ -134,11 +128,7 @@ impl RecordBody for Evidence {
         }
         if let Some(r) = self.reliability {
             if !('A'..='F').contains(&r.source) {
-                errors.add(
-                    "reliability.source",
-                    "out_of_range",
-                    "must be a letter from A to F",
-                );
+                errors.add("reliability.source", "out_of_range", "must be a letter from A to F");
             }
             if !(1..=6).contains(&r.information) {
                 errors.add(
@@ -151,11 +141,7 @@ impl RecordBody for Evidence {
     }
 
     fn index(&self) -> RecordIndex {
-        let mut links: Vec<(&'static str, Uuid)> = self
-            .incident_ids
-            .iter()
-            .map(|id| ("incident_id", *id))
-            .collect();
+        let mut links: Vec<(&'static str, Uuid)> = self.incident_ids.iter().map(|id| ("incident_id", *id)).collect();
         links.extend(self.person_ids.iter().map(|id| ("person_id", *id)));
         links.extend(self.derived_from.map(|id| ("derived_from", id)));
         let mut terms = vec![format!("kind:{}", self.kind.as_str())];

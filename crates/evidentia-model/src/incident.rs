@@ -43,21 +43,9 @@ pub struct Location {
 
 impl Location {
     pub fn validate(&self, prefix: &str, errors: &mut FieldErrors) {
-        errors.optional_text(
-            &format!("{prefix}.place_name"),
-            self.place_name.as_deref(),
-            SHORT_TEXT,
-        );
-        errors.optional_text(
-            &format!("{prefix}.admin1"),
-            self.admin1.as_deref(),
-            SHORT_TEXT,
-        );
-        errors.optional_text(
-            &format!("{prefix}.admin2"),
-            self.admin2.as_deref(),
-            SHORT_TEXT,
-        );
+        errors.optional_text(&format!("{prefix}.place_name"), self.place_name.as_deref(), SHORT_TEXT);
+        errors.optional_text(&format!("{prefix}.admin1"), self.admin1.as_deref(), SHORT_TEXT);
+        errors.optional_text(&format!("{prefix}.admin2"), self.admin2.as_deref(), SHORT_TEXT);
         if let Some(c) = &self.country
             && !crate::country::is_country_code(c)
         {
@@ -70,26 +58,14 @@ impl Location {
         match (self.lat, self.lon) {
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) {
-                    errors.add(
-                        format!("{prefix}.lat"),
-                        "out_of_range",
-                        "must be between -90 and 90",
-                    );
+                    errors.add(format!("{prefix}.lat"), "out_of_range", "must be between -90 and 90");
                 }
                 if !(-180.0..=180.0).contains(&lon) {
-                    errors.add(
-                        format!("{prefix}.lon"),
-                        "out_of_range",
-                        "must be between -180 and 180",
-                    );
+                    errors.add(format!("{prefix}.lon"), "out_of_range", "must be between -180 and 180");
                 }
             }
-            (Some(_), None) => {
-                errors.add(format!("{prefix}.lon"), "required", "is required with lat")
-            }
-            (None, Some(_)) => {
-                errors.add(format!("{prefix}.lat"), "required", "is required with lon")
-            }
+            (Some(_), None) => errors.add(format!("{prefix}.lon"), "required", "is required with lat"),
+            (None, Some(_)) => errors.add(format!("{prefix}.lat"), "required", "is required with lon"),
             (None, None) => {}
         }
     }
@@ -233,11 +209,7 @@ fn validate_count(field: &str, count: Option<&Count>, errors: &mut FieldErrors) 
     let Some(c) = count else { return };
     for (part, v) in [("children", c.children), ("women", c.women)] {
         if v.is_some_and(|v| v > c.total) {
-            errors.add(
-                format!("{field}.{part}"),
-                "out_of_range",
-                "must not exceed the total",
-            );
+            errors.add(format!("{field}.{part}"), "out_of_range", "must not exceed the total");
         }
     }
 }
@@ -261,11 +233,7 @@ impl RecordBody for Incident {
                     format!("{c:?} is not a term of {INCIDENT_CATEGORY}"),
                 );
             } else if !seen.insert(c) {
-                errors.add(
-                    format!("categories.{i}"),
-                    "invalid",
-                    format!("{c:?} is listed twice"),
-                );
+                errors.add(format!("categories.{i}"), "invalid", format!("{c:?} is listed twice"));
             }
         }
         for (i, w) in self.weapons.iter().enumerate() {
@@ -276,16 +244,8 @@ impl RecordBody for Incident {
                     format!("{:?} is not a term of {WEAPON_TYPE}", w.kind),
                 );
             }
-            errors.optional_text(
-                &format!("weapons.{i}.model"),
-                w.model.as_deref(),
-                SHORT_TEXT,
-            );
-            errors.optional_text(
-                &format!("weapons.{i}.calibre"),
-                w.calibre.as_deref(),
-                SHORT_TEXT,
-            );
+            errors.optional_text(&format!("weapons.{i}.model"), w.model.as_deref(), SHORT_TEXT);
+            errors.optional_text(&format!("weapons.{i}.calibre"), w.calibre.as_deref(), SHORT_TEXT);
             if let Some(c) = &w.origin_country
                 && !crate::country::is_country_code(c)
             {
@@ -338,11 +298,7 @@ impl RecordBody for Incident {
     }
 
     fn index(&self) -> RecordIndex {
-        let mut terms: Vec<String> = self
-            .categories
-            .iter()
-            .map(|c| format!("category:{c}"))
-            .collect();
+        let mut terms: Vec<String> = self.categories.iter().map(|c| format!("category:{c}")).collect();
         terms.extend(self.weapons.iter().map(|w| format!("weapon:{}", w.kind)));
         terms.extend(
             self.damaged_objects
@@ -361,10 +317,7 @@ impl RecordBody for Incident {
             self.title.as_str(),
             self.description.as_str(),
             &self.location.text(),
-            self.alleged_perpetrator
-                .party
-                .as_deref()
-                .unwrap_or_default(),
+            self.alleged_perpetrator.party.as_deref().unwrap_or_default(),
             self.alleged_perpetrator.unit.as_deref().unwrap_or_default(),
         ]
         .join(" ");

@@ -14,9 +14,7 @@ pub use date::{PartialDate, Period};
 pub use evidence::Evidence;
 pub use incident::Incident;
 pub use person::{Involvement, Person};
-pub use record::{
-    Classification, Clock, FixedClock, Meta, RecordBody, RecordIndex, RecordKind, Role, SystemClock,
-};
+pub use record::{Classification, Clock, FixedClock, Meta, RecordBody, RecordIndex, RecordKind, Role, SystemClock};
 pub use validation::{FieldError, FieldErrors};
 pub use vocab::Vocabularies;
 

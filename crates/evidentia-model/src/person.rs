@@ -156,11 +156,7 @@ impl RecordBody for Person {
             errors.add("death_date", "invalid", "is before the birth date");
         }
         if self.death_date.is_some() && self.status != PersonStatus::Killed {
-            errors.add(
-                "death_date",
-                "invalid",
-                "a death date requires status killed",
-            );
+            errors.add("death_date", "invalid", "a death date requires status killed");
         }
     }
 
@@ -193,11 +189,7 @@ impl RecordBody for Person {
     }
 
     fn minimum_classification(&self) -> Classification {
-        if self
-            .contacts
-            .as_deref()
-            .is_some_and(|c| !c.trim().is_empty())
-        {
+        if self.contacts.as_deref().is_some_and(|c| !c.trim().is_empty()) {
             Classification::Restricted
         } else {
             Classification::Public
@@ -253,10 +245,7 @@ impl RecordBody for Involvement {
         RecordIndex {
             status: Some(self.role.as_str().to_owned()),
             terms: vec![format!("role:{}", self.role.as_str())],
-            links: vec![
-                ("person_id", self.person_id),
-                ("incident_id", self.incident_id),
-            ],
+            links: vec![("person_id", self.person_id), ("incident_id", self.incident_id)],
             text: self.notes.clone().unwrap_or_default(),
             label: self.role.as_str().to_owned(),
             ..RecordIndex::default()

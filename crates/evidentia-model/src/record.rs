@@ -13,19 +13,7 @@ use crate::validation::FieldErrors;
 use crate::vocab::Vocabularies;
 
 /// The kinds of record the stores keep.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     Incident,
@@ -35,12 +23,7 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [
-        Self::Incident,
-        Self::Person,
-        Self::Involvement,
-        Self::Evidence,
-    ];
+    pub const ALL: [RecordKind; 4] = [Self::Incident, Self::Person, Self::Involvement, Self::Evidence];
 
     /// The stored name (`incident`).
     pub fn as_str(self) -> &'static str {
@@ -70,19 +53,7 @@ impl FromStr for RecordKind {
 }
 
 /// Who may see a record. Ordered from the widest audience to the narrowest.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Classification {
     /// May appear on the public portal once published.
@@ -96,12 +67,7 @@ pub enum Classification {
 }
 
 impl Classification {
-    pub const ALL: [Classification; 4] = [
-        Self::Public,
-        Self::Internal,
-        Self::Restricted,
-        Self::Confidential,
-    ];
+    pub const ALL: [Classification; 4] = [Self::Public, Self::Internal, Self::Restricted, Self::Confidential];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -124,19 +90,7 @@ impl FromStr for Classification {
 }
 
 /// A user's role in one organisation.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -169,9 +123,7 @@ impl FromStr for Role {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown role {s:?}: expected admin, investigator, analyst or viewer")
-            })
+            .ok_or_else(|| format!("unknown role {s:?}: expected admin, investigator, analyst or viewer"))
     }
 }
 
@@ -289,16 +241,11 @@ impl FixedClock {
 
 impl Clock for FixedClock {
     fn now(&self) -> OffsetDateTime {
-        self.now
-            .lock()
-            .map(|n| *n)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        self.now.lock().map(|n| *n).unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 
     fn new_id(&self) -> Uuid {
-        let n = self
-            .counter
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut random = [0u8; 10];
         random[..2].copy_from_slice(&self.seed.to_be_bytes());
         random[2..].copy_from_slice(&n.to_be_bytes());

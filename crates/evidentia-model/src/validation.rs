@@ -48,11 +48,7 @@ impl FieldErrors {
 
     /// `Ok(())` when nothing was found.
     pub fn into_result(self) -> Result<(), Vec<FieldError>> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(self.0)
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
     }
 
     /// Requires a non-blank text of at most `max` characters.
@@ -68,11 +64,7 @@ impl FieldErrors {
     /// line breaks and tabs (they hide text from readers and break exports).
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
         if value.chars().count() > max {
-            self.add(
-                field,
-                "too_long",
-                format!("must be at most {max} characters"),
-            );
+            self.add(field, "too_long", format!("must be at most {max} characters"));
         }
         if value
             .chars()

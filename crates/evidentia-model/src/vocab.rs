@@ -130,8 +130,7 @@ impl Vocabularies {
 
     /// True when `code` is a term (current or retired) of vocabulary `name`.
     pub fn contains(&self, name: &str, code: &str) -> bool {
-        self.get(name)
-            .is_some_and(|v| v.terms.iter().any(|t| t.code == code))
+        self.get(name).is_some_and(|v| v.terms.iter().any(|t| t.code == code))
     }
 
     /// The term, if any.
@@ -169,10 +168,7 @@ mod tests {
         for name in [WEAPON_TYPE, DAMAGED_OBJECT_TYPE, EVIDENCE_ACQUISITION] {
             assert!(v.get(name).is_some_and(|v| !v.terms.is_empty()), "{name}");
         }
-        assert_eq!(
-            v.term(INCIDENT_CATEGORY, "pillage").unwrap().label("uk"),
-            "Мародерство"
-        );
+        assert_eq!(v.term(INCIDENT_CATEGORY, "pillage").unwrap().label("uk"), "Мародерство");
     }
 
     #[test]

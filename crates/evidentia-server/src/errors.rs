@@ -56,6 +56,12 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// Too many failed attempts; try again after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests(i64),
+    /// The password was right; the account also needs a second-factor code.
+    #[error("second factor required")]
+    SecondFactorRequired,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -86,17 +92,9 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             Self::NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            Self::Unauthorized(_) => (
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "Authentication required",
-            ),
+            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", "Authentication required"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
-            Self::BadRequest(..) => (
-                StatusCode::BAD_REQUEST,
-                "bad-request",
-                "The request could not be read",
-            ),
+            Self::BadRequest(..) => (StatusCode::BAD_REQUEST, "bad-request", "The request could not be read"),
             Self::Validation(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation",
@@ -123,16 +121,14 @@ impl ApiError {
                 "media-type",
                 "Unsupported media type",
             ),
-            Self::Unavailable(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Service unavailable",
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
+            Self::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled", "Too many attempts"),
+            Self::SecondFactorRequired => (
+                StatusCode::UNAUTHORIZED,
+                "second-factor-required",
+                "A second-factor code is required",
             ),
-            Self::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Internal error",
-            ),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }
 
@@ -140,10 +136,9 @@ impl ApiError {
         let (status, kind, title) = self.parts();
         let (detail, errors, current_version) = match self {
             Self::NotFound => (None, Vec::new(), None),
-            Self::Unauthorized(d)
-            | Self::Forbidden(d)
-            | Self::Conflict(d)
-            | Self::UnsupportedMediaType(d) => (Some(d.clone()), Vec::new(), None),
+            Self::Unauthorized(d) | Self::Forbidden(d) | Self::Conflict(d) | Self::UnsupportedMediaType(d) => {
+                (Some(d.clone()), Vec::new(), None)
+            }
             Self::BadRequest(d, errors) => (Some(d.clone()), errors.clone(), None),
             Self::Validation(errors) => (
                 Some(
@@ -161,22 +156,16 @@ impl ApiError {
                 Vec::new(),
                 Some(*current),
             ),
-            Self::PreconditionRequired => (
-                Some("send If-Match with the version you read".into()),
-                Vec::new(),
-                None,
-            ),
-            Self::PayloadTooLarge(limit) => (
-                Some(format!("the limit is {limit} bytes")),
+            Self::PreconditionRequired => (Some("send If-Match with the version you read".into()), Vec::new(), None),
+            Self::PayloadTooLarge(limit) => (Some(format!("the limit is {limit} bytes")), Vec::new(), None),
+            Self::TooManyRequests(wait) => (Some(format!("try again in {wait} seconds")), Vec::new(), None),
+            Self::SecondFactorRequired => (
+                Some("send the code from your authenticator app, or a recovery code, as `code`".into()),
                 Vec::new(),
                 None,
             ),
             // Causes are logged, not shown.
-            Self::Unavailable(_) => (
-                Some("the database is not reachable".into()),
-                Vec::new(),
-                None,
-            ),
+            Self::Unavailable(_) => (Some("the database is not reachable".into()), Vec::new(), None),
             Self::Internal(_) => (Some("the error has been logged".into()), Vec::new(), None),
         };
         Problem {
@@ -207,15 +196,19 @@ impl IntoResponse for ApiError {
             tracing::error!(%cause, "request failed");
         }
         let problem = self.problem();
-        let status =
-            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
         let mut response = (status, body).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if matches!(self, Self::Unauthorized(_)) {
+        if let Self::TooManyRequests(wait) = &self
+            && let Ok(v) = HeaderValue::from_str(&wait.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        if matches!(self, Self::Unauthorized(_) | Self::SecondFactorRequired) {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"evidentia\""),

@@ -1,8 +1,10 @@
 //! Evidentia's HTTP server: a thin layer over the store and the model.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod errors;
+pub mod throttle;
 
 use std::sync::{Arc, RwLock};
 
@@ -20,22 +22,51 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct ServerConfig {
     /// Largest JSON request body accepted.
     pub max_json_bytes: usize,
+    /// Mark cookies `Secure`: set when clients reach the server over TLS (directly or through a
+    /// proxy). A request that arrives with `X-Forwarded-Proto: https` gets them either way.
+    pub secure_cookies: bool,
+    /// How long a session lasts at most, however active.
+    pub session_lifetime: time::Duration,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             max_json_bytes: 1024 * 1024,
+            secure_cookies: false,
+            session_lifetime: time::Duration::hours(12),
         }
     }
 }
+
+/// Randomness, passed in so that tests can be deterministic.
+pub trait Entropy: Send + Sync {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), String>;
+}
+
+/// The operating system's randomness.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OsEntropy;
+
+impl Entropy for OsEntropy {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), String> {
+        getrandom::fill(buf).map_err(|e| e.to_string())
+    }
+}
+
+/// Password hashes computed at once; argon2 takes tens of milliseconds of a core and memory, and
+/// a flood of sign-ins must not starve everything else.
+const CONCURRENT_HASHES: usize = 2;
 
 /// Shared by every request.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    pub entropy: Arc<dyn Entropy>,
     pub config: Arc<ServerConfig>,
+    pub throttle: Arc<throttle::Throttle>,
+    pub hashing: Arc<tokio::sync::Semaphore>,
     vocabularies: Arc<RwLock<Arc<Vocabularies>>>,
 }
 
@@ -50,17 +81,24 @@ impl AppState {
         Ok(Self {
             store,
             clock,
+            entropy: Arc::new(OsEntropy),
             config: Arc::new(config),
+            throttle: Arc::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
             vocabularies: Arc::new(RwLock::new(Arc::new(vocabularies))),
         })
     }
 
+    /// `N` random bytes.
+    pub fn random<const N: usize>(&self) -> Result<[u8; N], errors::ApiError> {
+        let mut bytes = [0u8; N];
+        self.entropy.fill(&mut bytes).map_err(errors::ApiError::Internal)?;
+        Ok(bytes)
+    }
+
     /// The vocabularies as last loaded.
     pub fn vocabularies(&self) -> Arc<Vocabularies> {
-        self.vocabularies
-            .read()
-            .map(|v| Arc::clone(&v))
-            .unwrap_or_default()
+        self.vocabularies.read().map(|v| Arc::clone(&v)).unwrap_or_default()
     }
 }
 
@@ -112,7 +150,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

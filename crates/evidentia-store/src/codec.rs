@@ -44,8 +44,7 @@ pub(crate) fn parse_kind(s: &str) -> Result<RecordKind> {
 }
 
 pub(crate) fn parse_classification(s: &str) -> Result<Classification> {
-    s.parse()
-        .map_err(|e: String| corrupt("classification", s, e))
+    s.parse().map_err(|e: String| corrupt("classification", s, e))
 }
 
 pub(crate) fn parse_role(s: &str) -> Result<Role> {

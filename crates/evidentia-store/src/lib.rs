@@ -213,6 +213,51 @@ pub struct ApiToken {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
+/// A signed-in browser session; only a hash of the cookie's secret is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Hex SHA-256 of the cookie secret.
+    pub id_hash: String,
+    pub user_id: Uuid,
+    /// Sent back by the browser in `X-CSRF-Token` with every change.
+    pub csrf_token: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+}
+
+/// A user's second factor: a TOTP secret and one-time recovery codes (stored hashed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondFactor {
+    /// Base32 TOTP secret.
+    pub totp_secret: String,
+    /// False while enrolment awaits its first code.
+    pub enabled: bool,
+    /// The last time step accepted, so a code is never accepted twice.
+    pub last_step: i64,
+    /// Hex SHA-256 of each unused recovery code.
+    pub recovery_hashes: Vec<String>,
+}
+
+/// One entry of the audit log: who did what, when, from where, with what outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    /// Assigned by the store, increasing.
+    pub seq: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// The user, when known.
+    pub actor: Option<Uuid>,
+    /// `sign_in`, `sign_in_failed`, `token_used`, `record_read`, `user_created`, ...
+    pub action: String,
+    /// What the action concerned: a record (`incident:…`), a user, a token.
+    pub target: Option<String>,
+    /// The client address.
+    pub address: Option<String>,
+    /// Further facts (never passwords or token secrets).
+    pub detail: serde_json::Value,
+}
+
 /// The storage of a deployment.
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -228,8 +273,38 @@ pub trait Store: Send + Sync {
     async fn user(&self, id: Uuid) -> Result<User>;
     async fn memberships(&self, user_id: Uuid) -> Result<Vec<Membership>>;
     async fn create_token(&self, token: &ApiToken) -> Result<()>;
-    /// The live token with this secret hash and its user; records the use.
+    /// The live token with this secret hash and its user; records the use. The token returned
+    /// carries the *previous* `last_used_at`.
     async fn use_token(&self, secret_hash: &str, at: OffsetDateTime) -> Result<(ApiToken, User)>;
+    /// A user's tokens, revoked ones included, newest first.
+    async fn tokens_of(&self, user_id: Uuid) -> Result<Vec<ApiToken>>;
+    /// Revokes one of the user's tokens (NotFound when it is not theirs).
+    async fn revoke_token(&self, user_id: Uuid, token_id: Uuid, at: OffsetDateTime) -> Result<()>;
+    /// Every user, by e-mail.
+    async fn users(&self) -> Result<Vec<User>>;
+    async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()>;
+    async fn set_disabled(&self, user_id: Uuid, disabled: bool) -> Result<()>;
+
+    async fn second_factor(&self, user_id: Uuid) -> Result<Option<SecondFactor>>;
+    /// Replaces (or with `None` removes) a user's second factor.
+    async fn put_second_factor(&self, user_id: Uuid, factor: Option<&SecondFactor>) -> Result<()>;
+    /// Records that TOTP step `step` was used, if it is later than the last one; false otherwise
+    /// (a replayed code).
+    async fn advance_totp_step(&self, user_id: Uuid, step: i64) -> Result<bool>;
+    /// Removes a recovery code; false when it was not (or no longer) there.
+    async fn consume_recovery_code(&self, user_id: Uuid, code_hash: &str) -> Result<bool>;
+
+    async fn create_session(&self, session: &Session) -> Result<()>;
+    /// The live session with this hash and its (enabled) user; records `at` as last seen.
+    async fn session(&self, id_hash: &str, at: OffsetDateTime) -> Result<(Session, User)>;
+    async fn delete_session(&self, id_hash: &str) -> Result<()>;
+    /// Ends every session of a user (password reset, account disabled).
+    async fn delete_sessions_of(&self, user_id: Uuid) -> Result<()>;
+
+    /// Appends to the audit log and returns the entry's sequence number.
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<i64>;
+    /// Audit entries, newest first, before `before` (a sequence number) if given.
+    async fn audit(&self, limit: u32, before: Option<i64>) -> Result<Vec<AuditEntry>>;
 
     /// The deployment's vocabularies (seeded with the defaults at creation).
     async fn vocabularies(&self) -> Result<Vocabularies>;
@@ -252,9 +327,7 @@ pub trait Store: Send + Sync {
 /// schema.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     if let Some(path) = url.strip_prefix("sqlite://") {
-        Ok(Arc::new(
-            sqlite::SqliteStore::open(std::path::Path::new(path)).await?,
-        ))
+        Ok(Arc::new(sqlite::SqliteStore::open(std::path::Path::new(path)).await?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(postgres::PostgresStore::connect(url).await?))
     } else {
@@ -271,12 +344,7 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];
             match creds.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme + 3],
-                    &creds[..colon],
-                    &url[at..]
-                ),
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &creds[..colon], &url[at..]),
                 None => url.to_owned(),
             }
         }
@@ -288,10 +356,7 @@ pub fn redact_url(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(
-            super::redact_url("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
+        assert_eq!(super::redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(super::redact_url("sqlite:///tmp/x"), "sqlite:///tmp/x");
     }
 }

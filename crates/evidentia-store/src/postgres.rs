@@ -21,17 +21,18 @@ use tokio_postgres::types::{FromSql, ToSql, Type};
 use tokio_postgres::{NoTls, Row};
 use uuid::Uuid;
 
-use crate::codec::{
-    check_new, parse_classification, parse_kind, parse_role, search_keys, time_key,
-};
+use crate::codec::{check_new, parse_classification, parse_kind, parse_role, search_keys, time_key};
 use crate::query::{Dialect, Param, RECORD_COLUMNS, cursor_key, list_sql};
 use crate::{
-    ApiToken, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page,
-    RecordUpdate, Result, Store, StoreError, StoredRecord, User, redact_url,
+    ApiToken, AuditEntry, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page, RecordUpdate,
+    Result, SecondFactor, Session, Store, StoreError, StoredRecord, User, redact_url,
 };
 
 /// Forward-only; a deployment records in `schema_migrations` which ones it has run.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_records.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_records.sql")),
+    (2, include_str!("../migrations/postgres/0002_access.sql")),
+];
 
 /// Held (for the length of one transaction) by the instance that migrates, so that several
 /// instances starting at once run each migration once. Any fixed number unique to Evidentia.
@@ -54,8 +55,10 @@ fn search_vec(arg: &str) -> String {
 impl From<tokio_postgres::Error> for StoreError {
     fn from(e: tokio_postgres::Error) -> Self {
         match e.as_db_error() {
-            Some(db) if *db.code() == SqlState::UNIQUE_VIOLATION => {
-                StoreError::Duplicate(unique_message(db))
+            Some(db) if *db.code() == SqlState::UNIQUE_VIOLATION => StoreError::Duplicate(unique_message(db)),
+            // SQLite's message for the same violation.
+            Some(db) if *db.code() == SqlState::FOREIGN_KEY_VIOLATION => {
+                StoreError::Invalid("FOREIGN KEY constraint failed".into())
             }
             _ => StoreError::Backend(e.to_string()),
         }
@@ -150,8 +153,7 @@ fn record_from_row(row: &Row) -> Result<StoredRecord> {
     })
 }
 
-const USER_COLUMNS: &str =
-    "u.id, u.email, u.display_name, u.password_hash, u.created_at, u.disabled";
+const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.created_at, u.disabled";
 
 /// Decodes [`USER_COLUMNS`] starting at column `at`.
 fn user_from_row(row: &Row, at: usize) -> Result<User> {
@@ -165,6 +167,42 @@ fn user_from_row(row: &Row, at: usize) -> Result<User> {
     })
 }
 
+const TOKEN_COLUMNS: &str = "t.id, t.user_id, t.name, t.secret_hash, t.created_at, t.last_used_at, t.revoked_at";
+
+/// Decodes [`TOKEN_COLUMNS`].
+fn token_from_row(row: &Row) -> Result<ApiToken> {
+    Ok(ApiToken {
+        id: col(row, 0)?,
+        user_id: col(row, 1)?,
+        name: col(row, 2)?,
+        secret_hash: col(row, 3)?,
+        created_at: col(row, 4)?,
+        last_used_at: col(row, 5)?,
+        revoked_at: col(row, 6)?,
+    })
+}
+
+fn audit_from_row(row: &Row) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: col(row, 0)?,
+        at: col(row, 1)?,
+        actor: col(row, 2)?,
+        action: col(row, 3)?,
+        target: col(row, 4)?,
+        address: col(row, 5)?,
+        detail: col(row, 6)?,
+    })
+}
+
+/// `NotFound` when an update by key changed no row.
+fn one_row(changed: u64) -> Result<()> {
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
 fn organisation_from_row(row: &Row) -> Result<Organisation> {
     Ok(Organisation {
         id: col(row, 0)?,
@@ -173,10 +211,7 @@ fn organisation_from_row(row: &Row) -> Result<Organisation> {
     })
 }
 
-async fn put_vocabularies(
-    tx: &deadpool_postgres::Transaction<'_>,
-    vocabularies: &Vocabularies,
-) -> Result<()> {
+async fn put_vocabularies(tx: &deadpool_postgres::Transaction<'_>, vocabularies: &Vocabularies) -> Result<()> {
     tx.execute("DELETE FROM vocabularies", &[]).await?;
     let insert = tx
         .prepare_cached("INSERT INTO vocabularies (name, body) VALUES ($1, $2)")
@@ -188,10 +223,7 @@ async fn put_vocabularies(
 }
 
 /// Writes the terms and links of records, given as (record id, index) pairs.
-async fn write_index(
-    tx: &deadpool_postgres::Transaction<'_>,
-    records: &[(Uuid, &RecordIndex)],
-) -> Result<()> {
+async fn write_index(tx: &deadpool_postgres::Transaction<'_>, records: &[(Uuid, &RecordIndex)]) -> Result<()> {
     let mut term_ids = Vec::new();
     let mut terms = Vec::new();
     let mut link_targets = Vec::new();
@@ -226,17 +258,13 @@ async fn write_index(
                  ON CONFLICT DO NOTHING",
             )
             .await?;
-        tx.execute(&stmt, &[&link_targets, &link_fields, &link_ids])
-            .await?;
+        tx.execute(&stmt, &[&link_targets, &link_fields, &link_ids]).await?;
     }
     Ok(())
 }
 
 /// Inserts one chunk of records, each table in one statement.
-async fn insert_chunk(
-    tx: &deadpool_postgres::Transaction<'_>,
-    records: &[NewRecord],
-) -> Result<()> {
+async fn insert_chunk(tx: &deadpool_postgres::Transaction<'_>, records: &[NewRecord]) -> Result<()> {
     let n = records.len();
     let mut ids = Vec::with_capacity(n);
     let mut kinds = Vec::with_capacity(n);
@@ -318,14 +346,9 @@ async fn insert_chunk(
         )
         .await?;
     if inserted != n as u64 {
-        return Err(StoreError::Backend(format!(
-            "{inserted} of {n} records inserted"
-        )));
+        return Err(StoreError::Backend(format!("{inserted} of {n} records inserted")));
     }
-    let index = records
-        .iter()
-        .map(|r| (r.meta.id, &r.index))
-        .collect::<Vec<_>>();
+    let index = records.iter().map(|r| (r.meta.id, &r.index)).collect::<Vec<_>>();
     write_index(tx, &index).await
 }
 
@@ -385,28 +408,18 @@ impl PostgresStore {
         )
         .await?;
         let current: i64 = col(
-            &tx.query_one(
-                "SELECT COALESCE(MAX(version), 0)::bigint FROM schema_migrations",
-                &[],
-            )
-            .await?,
+            &tx.query_one("SELECT COALESCE(MAX(version), 0)::bigint FROM schema_migrations", &[])
+                .await?,
             0,
         )?;
         for (version, sql) in MIGRATIONS {
             if *version > current {
                 tx.batch_execute(sql).await?;
-                tx.execute(
-                    "INSERT INTO schema_migrations (version) VALUES ($1)",
-                    &[version],
-                )
-                .await?;
+                tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[version])
+                    .await?;
             }
         }
-        let vocabularies: i64 = col(
-            &tx.query_one("SELECT COUNT(*) FROM vocabularies", &[])
-                .await?,
-            0,
-        )?;
+        let vocabularies: i64 = col(&tx.query_one("SELECT COUNT(*) FROM vocabularies", &[]).await?, 0)?;
         if vocabularies == 0 {
             put_vocabularies(&tx, &Vocabularies::defaults()).await?;
         }
@@ -438,10 +451,7 @@ impl Store for PostgresStore {
         let stmt = client
             .prepare_cached("SELECT id, name, created_at FROM organisations WHERE name = $1")
             .await?;
-        let row = client
-            .query_opt(&stmt, &[&name])
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = client.query_opt(&stmt, &[&name]).await?.ok_or(StoreError::NotFound)?;
         organisation_from_row(&row)
     }
 
@@ -449,9 +459,7 @@ impl Store for PostgresStore {
         let client = self.client().await?;
         // Byte order, as SQLite sorts, whatever collation the database was created with.
         let stmt = client
-            .prepare_cached(
-                "SELECT id, name, created_at FROM organisations ORDER BY name COLLATE \"C\"",
-            )
+            .prepare_cached("SELECT id, name, created_at FROM organisations ORDER BY name COLLATE \"C\"")
             .await?;
         client
             .query(&stmt, &[])
@@ -484,9 +492,7 @@ impl Store for PostgresStore {
         .await
         .map_err(|e| duplicate_as(e, || format!("user {:?}", user.email)))?;
         let stmt = tx
-            .prepare_cached(
-                "INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, $3)",
-            )
+            .prepare_cached("INSERT INTO memberships (user_id, organisation_id, role) VALUES ($1, $2, $3)")
             .await?;
         for m in memberships {
             tx.execute(&stmt, &[&user.id, &m.organisation_id, &m.role.as_str()])
@@ -499,28 +505,18 @@ impl Store for PostgresStore {
     async fn user_by_email(&self, email: &str) -> Result<User> {
         let client = self.client().await?;
         let stmt = client
-            .prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
-            ))
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"))
             .await?;
-        let row = client
-            .query_opt(&stmt, &[&email])
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = client.query_opt(&stmt, &[&email]).await?.ok_or(StoreError::NotFound)?;
         user_from_row(&row, 0)
     }
 
     async fn user(&self, id: Uuid) -> Result<User> {
         let client = self.client().await?;
         let stmt = client
-            .prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
-            ))
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
             .await?;
-        let row = client
-            .query_opt(&stmt, &[&id])
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = client.query_opt(&stmt, &[&id]).await?.ok_or(StoreError::NotFound)?;
         user_from_row(&row, 0)
     }
 
@@ -566,30 +562,278 @@ impl Store for PostgresStore {
 
     async fn use_token(&self, secret_hash: &str, at: OffsetDateTime) -> Result<(ApiToken, User)> {
         let client = self.client().await?;
-        // One statement finds the live token and records its use, atomically.
+        // One statement finds the live token, locks it and records its use, atomically; `old`
+        // keeps the previous use (a concurrent use waits on the lock, then sees this one's).
         let stmt = client
             .prepare_cached(&format!(
                 "UPDATE api_tokens t SET last_used_at = $2
-                 FROM users u
-                 WHERE u.id = t.user_id AND t.secret_hash = $1 AND t.revoked_at IS NULL AND NOT u.disabled
-                 RETURNING t.id, t.name, t.created_at, {USER_COLUMNS}"
+                 FROM (SELECT t0.id, t0.last_used_at
+                       FROM api_tokens t0 JOIN users u0 ON u0.id = t0.user_id
+                       WHERE t0.secret_hash = $1 AND t0.revoked_at IS NULL AND NOT u0.disabled
+                       FOR UPDATE OF t0) old,
+                      users u
+                 WHERE t.id = old.id AND u.id = t.user_id
+                 RETURNING t.id, t.name, t.created_at, old.last_used_at, {USER_COLUMNS}"
             ))
             .await?;
         let row = client
             .query_opt(&stmt, &[&secret_hash, &at])
             .await?
             .ok_or(StoreError::NotFound)?;
-        let user = user_from_row(&row, 3)?;
+        let user = user_from_row(&row, 4)?;
         let token = ApiToken {
             id: col(&row, 0)?,
             user_id: user.id,
             name: col(&row, 1)?,
             secret_hash: secret_hash.to_owned(),
             created_at: col(&row, 2)?,
-            last_used_at: Some(at),
+            last_used_at: col(&row, 3)?,
             revoked_at: None,
         };
         Ok((token, user))
+    }
+
+    async fn tokens_of(&self, user_id: Uuid) -> Result<Vec<ApiToken>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM api_tokens t WHERE t.user_id = $1
+                 ORDER BY t.created_at DESC, t.id DESC"
+            ))
+            .await?;
+        client
+            .query(&stmt, &[&user_id])
+            .await?
+            .iter()
+            .map(token_from_row)
+            .collect()
+    }
+
+    async fn revoke_token(&self, user_id: Uuid, token_id: Uuid, at: OffsetDateTime) -> Result<()> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND user_id = $3",
+            )
+            .await?;
+        one_row(client.execute(&stmt, &[&at, &token_id, &user_id]).await?)
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        let client = self.client().await?;
+        // Byte order, as SQLite sorts.
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users u ORDER BY u.email COLLATE \"C\""
+            ))
+            .await?;
+        client
+            .query(&stmt, &[])
+            .await?
+            .iter()
+            .map(|r| user_from_row(r, 0))
+            .collect()
+    }
+
+    async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .await?;
+        one_row(client.execute(&stmt, &[&password_hash, &user_id]).await?)
+    }
+
+    async fn set_disabled(&self, user_id: Uuid, disabled: bool) -> Result<()> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("UPDATE users SET disabled = $1 WHERE id = $2")
+            .await?;
+        one_row(client.execute(&stmt, &[&disabled, &user_id]).await?)
+    }
+
+    async fn second_factor(&self, user_id: Uuid) -> Result<Option<SecondFactor>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT totp_secret, enabled, last_step, recovery_hashes FROM second_factors WHERE user_id = $1",
+            )
+            .await?;
+        client
+            .query_opt(&stmt, &[&user_id])
+            .await?
+            .map(|r| {
+                Ok(SecondFactor {
+                    totp_secret: col(&r, 0)?,
+                    enabled: col(&r, 1)?,
+                    last_step: col(&r, 2)?,
+                    recovery_hashes: serde_json::from_value(col(&r, 3)?)
+                        .map_err(|e| crate::codec::corrupt("recovery codes", "…", e))?,
+                })
+            })
+            .transpose()
+    }
+
+    async fn put_second_factor(&self, user_id: Uuid, factor: Option<&SecondFactor>) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        let stmt = tx
+            .prepare_cached("DELETE FROM second_factors WHERE user_id = $1")
+            .await?;
+        tx.execute(&stmt, &[&user_id]).await?;
+        if let Some(f) = factor {
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO second_factors (user_id, totp_secret, enabled, last_step, recovery_hashes)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .await?;
+            tx.execute(
+                &stmt,
+                &[
+                    &user_id,
+                    &f.totp_secret,
+                    &f.enabled,
+                    &f.last_step,
+                    &json_text(&f.recovery_hashes)?,
+                ],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn advance_totp_step(&self, user_id: Uuid, step: i64) -> Result<bool> {
+        let client = self.client().await?;
+        // The condition is checked on the row as it is when locked, so of two concurrent uses of
+        // one code only one moves the step.
+        let stmt = client
+            .prepare_cached("UPDATE second_factors SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
+            .await?;
+        Ok(client.execute(&stmt, &[&step, &user_id]).await? == 1)
+    }
+
+    async fn consume_recovery_code(&self, user_id: Uuid, code_hash: &str) -> Result<bool> {
+        let client = self.client().await?;
+        // As for TOTP steps: one statement, so a code is used once however many try at once.
+        let stmt = client
+            .prepare_cached(
+                "UPDATE second_factors SET recovery_hashes = recovery_hashes - $2::text
+                 WHERE user_id = $1 AND recovery_hashes ? $2::text",
+            )
+            .await?;
+        Ok(client.execute(&stmt, &[&user_id, &code_hash]).await? == 1)
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<()> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .await?;
+        client
+            .execute(
+                &stmt,
+                &[
+                    &session.id_hash,
+                    &session.user_id,
+                    &session.csrf_token,
+                    &session.created_at,
+                    &session.expires_at,
+                    &session.last_seen_at,
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, id_hash: &str, at: OffsetDateTime) -> Result<(Session, User)> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(&format!(
+                "SELECT s.user_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at, {USER_COLUMNS}
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.id_hash = $1 AND s.expires_at > $2 AND NOT u.disabled"
+            ))
+            .await?;
+        let row = client
+            .query_opt(&stmt, &[&id_hash, &at])
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let session = Session {
+            id_hash: id_hash.to_owned(),
+            user_id: col(&row, 0)?,
+            csrf_token: col(&row, 1)?,
+            created_at: col(&row, 2)?,
+            expires_at: col(&row, 3)?,
+            last_seen_at: col(&row, 4)?,
+        };
+        let user = user_from_row(&row, 5)?;
+        // As in SQLite: last seen is written at most once a minute, not on every request. Never
+        // moved back, should a request that started earlier finish later.
+        if at - session.last_seen_at > time::Duration::minutes(1) {
+            let stmt = client
+                .prepare_cached("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND last_seen_at < $1")
+                .await?;
+            client.execute(&stmt, &[&at, &id_hash]).await?;
+        }
+        Ok((session, user))
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        let client = self.client().await?;
+        let stmt = client.prepare_cached("DELETE FROM sessions WHERE id_hash = $1").await?;
+        client.execute(&stmt, &[&id_hash]).await?;
+        Ok(())
+    }
+
+    async fn delete_sessions_of(&self, user_id: Uuid) -> Result<()> {
+        let client = self.client().await?;
+        let stmt = client.prepare_cached("DELETE FROM sessions WHERE user_id = $1").await?;
+        client.execute(&stmt, &[&user_id]).await?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<i64> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "INSERT INTO audit_log (at, actor, action, target, address, detail)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
+            )
+            .await?;
+        let row = client
+            .query_one(
+                &stmt,
+                &[
+                    &entry.at,
+                    &entry.actor,
+                    &entry.action,
+                    &entry.target,
+                    &entry.address,
+                    &entry.detail,
+                ],
+            )
+            .await?;
+        col(&row, 0)
+    }
+
+    async fn audit(&self, limit: u32, before: Option<i64>) -> Result<Vec<AuditEntry>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT seq, at, actor, action, target, address, detail FROM audit_log
+                 WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+            )
+            .await?;
+        client
+            .query(&stmt, &[&before.unwrap_or(i64::MAX), &i64::from(limit.clamp(1, 1000))])
+            .await?
+            .iter()
+            .map(audit_from_row)
+            .collect()
     }
 
     async fn vocabularies(&self) -> Result<Vocabularies> {
@@ -723,9 +967,7 @@ impl Store for PostgresStore {
         let client = self.client().await?;
         // Not prepared: the text varies with the filters, and each statement would stay cached on
         // its connection.
-        let rows = client
-            .query_typed(&sql.text, &typed_params(&sql.params))
-            .await?;
+        let rows = client.query_typed(&sql.text, &typed_params(&sql.params)).await?;
         let mut items: Vec<(StoredRecord, i64)> = Vec::with_capacity(limit.min(rows.len()));
         let mut next = None;
         for row in &rows {
@@ -750,9 +992,7 @@ impl Store for PostgresStore {
     async fn count(&self, query: &ListQuery) -> Result<u64> {
         let sql = list_sql(query, Dialect::Postgres, true);
         let client = self.client().await?;
-        let row = client
-            .query_typed_one(&sql.text, &typed_params(&sql.params))
-            .await?;
+        let row = client.query_typed_one(&sql.text, &typed_params(&sql.params)).await?;
         let n: i64 = col(&row, 0)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -812,10 +1052,7 @@ mod tests {
         let name = format!("evidentia_{}", Uuid::new_v4().simple());
         let (client, connection) = tokio_postgres::connect(&admin, NoTls).await.unwrap();
         tokio::spawn(connection);
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
+        client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
         let base = admin.rsplit_once('/').unwrap().0;
         Some((format!("{base}/{name}"), name))
     }
@@ -831,15 +1068,8 @@ mod tests {
         }
     }
 
-    fn record(
-        id: Uuid,
-        org: Uuid,
-        kind: RecordKind,
-        index: RecordIndex,
-        body: serde_json::Value,
-    ) -> NewRecord {
-        let at = datetime!(2024-03-01 12:00:00.123456 UTC)
-            + time::Duration::milliseconds(i64::from(id.as_fields().1));
+    fn record(id: Uuid, org: Uuid, kind: RecordKind, index: RecordIndex, body: serde_json::Value) -> NewRecord {
+        let at = datetime!(2024-03-01 12:00:00.123456 UTC) + time::Duration::milliseconds(i64::from(id.as_fields().1));
         let meta = Meta {
             id,
             organisation_id: org,
@@ -878,14 +1108,8 @@ mod tests {
             name: "Zed monitor".into(),
             created_at: t0,
         };
-        log(
-            "org a",
-            format!("{:?}", store.create_organisation(&org_a).await),
-        );
-        log(
-            "org b",
-            format!("{:?}", store.create_organisation(&org_b).await),
-        );
+        log("org a", format!("{:?}", store.create_organisation(&org_a).await));
+        log("org b", format!("{:?}", store.create_organisation(&org_b).await));
         let same_name = Organisation {
             id: id(3),
             ..org_a.clone()
@@ -910,10 +1134,7 @@ mod tests {
             "org by missing name",
             format!("{:?}", store.organisation_by_name("None").await),
         );
-        log(
-            "organisations",
-            format!("{:?}", store.organisations().await),
-        );
+        log("organisations", format!("{:?}", store.organisations().await));
 
         let user = User {
             id: id(10),
@@ -933,10 +1154,7 @@ mod tests {
                 role: Role::Admin,
             },
         ];
-        log(
-            "user",
-            format!("{:?}", store.create_user(&user, &roles).await),
-        );
+        log("user", format!("{:?}", store.create_user(&user, &roles).await));
         log(
             "user same email",
             format!(
@@ -962,18 +1180,12 @@ mod tests {
             "membership twice",
             format!("{:?}", store.create_user(&other, &twice).await),
         );
-        log(
-            "user after failed create",
-            format!("{:?}", store.user(id(12)).await),
-        );
+        log("user after failed create", format!("{:?}", store.user(id(12)).await));
         log(
             "user by email",
             format!("{:?}", store.user_by_email("a@example.org").await),
         );
-        log(
-            "memberships",
-            format!("{:?}", store.memberships(user.id).await),
-        );
+        log("memberships", format!("{:?}", store.memberships(user.id).await));
         let disabled = User {
             id: id(13),
             email: "d@example.org".into(),
@@ -1014,36 +1226,286 @@ mod tests {
             secret_hash: "cd".repeat(32),
             ..token.clone()
         };
-        log(
-            "token of disabled",
-            format!("{:?}", store.create_token(&off).await),
-        );
+        log("token of disabled", format!("{:?}", store.create_token(&off).await));
         log(
             "use token",
             format!(
                 "{:?}",
-                store
-                    .use_token(&token.secret_hash, t0 + time::Duration::hours(1))
-                    .await
+                store.use_token(&token.secret_hash, t0 + time::Duration::hours(1)).await
             ),
         );
         log(
             "use token of disabled",
             format!("{:?}", store.use_token(&off.secret_hash, t0).await),
         );
+        log("use unknown token", format!("{:?}", store.use_token("00", t0).await));
         log(
-            "use unknown token",
-            format!("{:?}", store.use_token("00", t0).await),
+            "use token again",
+            format!(
+                "{:?}",
+                store.use_token(&token.secret_hash, t0 + time::Duration::hours(2)).await
+            ),
         );
+        let later = ApiToken {
+            id: id(23),
+            secret_hash: "ef".repeat(32),
+            name: "later".into(),
+            created_at: t0 + time::Duration::minutes(1),
+            ..token.clone()
+        };
+        log("later token", format!("{:?}", store.create_token(&later).await));
+        log(
+            "token of missing user",
+            format!(
+                "{:?}",
+                store
+                    .create_token(&ApiToken {
+                        id: id(24),
+                        user_id: id(99),
+                        secret_hash: "12".repeat(32),
+                        ..token.clone()
+                    })
+                    .await
+            ),
+        );
+        log("tokens of", format!("{:?}", store.tokens_of(user.id).await));
+        log(
+            "tokens of disabled",
+            format!("{:?}", store.tokens_of(disabled.id).await),
+        );
+        log("tokens of missing", format!("{:?}", store.tokens_of(id(99)).await));
+        let t1 = t0 + time::Duration::days(1);
+        log(
+            "revoke other's token",
+            format!("{:?}", store.revoke_token(disabled.id, token.id, t1).await),
+        );
+        log(
+            "revoke missing token",
+            format!("{:?}", store.revoke_token(user.id, id(98), t1).await),
+        );
+        log(
+            "revoke",
+            format!("{:?}", store.revoke_token(user.id, token.id, t1).await),
+        );
+        log(
+            "revoke again",
+            format!(
+                "{:?}",
+                store
+                    .revoke_token(user.id, token.id, t1 + time::Duration::days(1))
+                    .await
+            ),
+        );
+        log(
+            "use revoked token",
+            format!("{:?}", store.use_token(&token.secret_hash, t1).await),
+        );
+        log("tokens after revoke", format!("{:?}", store.tokens_of(user.id).await));
+
+        log("users", format!("{:?}", store.users().await));
+        log(
+            "set password",
+            format!("{:?}", store.set_password(user.id, "$argon2id$new").await),
+        );
+        log(
+            "set password of missing",
+            format!("{:?}", store.set_password(id(99), "x").await),
+        );
+        log(
+            "set disabled of missing",
+            format!("{:?}", store.set_disabled(id(99), true).await),
+        );
+        log("enable", format!("{:?}", store.set_disabled(disabled.id, false).await));
+        log("users after", format!("{:?}", store.users().await));
+        log(
+            "disable again",
+            format!("{:?}", store.set_disabled(disabled.id, true).await),
+        );
+
+        log("no second factor", format!("{:?}", store.second_factor(user.id).await));
+        let factor = SecondFactor {
+            totp_secret: "JBSWY3DPEHPK3PXP".into(),
+            enabled: false,
+            last_step: 100,
+            recovery_hashes: vec!["r1".into(), "r2".into(), "r1".into(), "r3".into()],
+        };
+        log(
+            "second factor of missing",
+            format!("{:?}", store.put_second_factor(id(99), Some(&factor)).await),
+        );
+        log(
+            "put second factor",
+            format!("{:?}", store.put_second_factor(user.id, Some(&factor)).await),
+        );
+        log("second factor", format!("{:?}", store.second_factor(user.id).await));
+        let enabled = SecondFactor {
+            enabled: true,
+            ..factor.clone()
+        };
+        log(
+            "replace second factor",
+            format!("{:?}", store.put_second_factor(user.id, Some(&enabled)).await),
+        );
+        for step in [99, 100, 101, 101, 105, 103] {
+            log(
+                &format!("advance to {step}"),
+                format!("{:?}", store.advance_totp_step(user.id, step).await),
+            );
+        }
+        log(
+            "advance missing",
+            format!("{:?}", store.advance_totp_step(id(99), 1).await),
+        );
+        for code in ["r1", "r1", "r3", "nope", "r2"] {
+            log(
+                &format!("consume {code}"),
+                format!("{:?}", store.consume_recovery_code(user.id, code).await),
+            );
+        }
+        log(
+            "consume missing",
+            format!("{:?}", store.consume_recovery_code(id(99), "r1").await),
+        );
+        log(
+            "second factor used",
+            format!("{:?}", store.second_factor(user.id).await),
+        );
+        log(
+            "remove second factor",
+            format!("{:?}", store.put_second_factor(user.id, None).await),
+        );
+        log(
+            "remove missing second factor",
+            format!("{:?}", store.put_second_factor(id(99), None).await),
+        );
+        log(
+            "second factor removed",
+            format!("{:?}", store.second_factor(user.id).await),
+        );
+
+        let session = Session {
+            id_hash: "5a".repeat(32),
+            user_id: user.id,
+            csrf_token: "csrf".into(),
+            created_at: t0,
+            expires_at: t0 + time::Duration::hours(8),
+            last_seen_at: t0,
+        };
+        log("session", format!("{:?}", store.create_session(&session).await));
+        log(
+            "session same hash",
+            format!("{:?}", store.create_session(&session).await),
+        );
+        log(
+            "session of missing user",
+            format!(
+                "{:?}",
+                store
+                    .create_session(&Session {
+                        id_hash: "5b".repeat(32),
+                        user_id: id(99),
+                        ..session.clone()
+                    })
+                    .await
+            ),
+        );
+        let of_disabled = Session {
+            id_hash: "5c".repeat(32),
+            user_id: disabled.id,
+            ..session.clone()
+        };
+        log(
+            "session of disabled",
+            format!("{:?}", store.create_session(&of_disabled).await),
+        );
+        let other_session = Session {
+            id_hash: "5d".repeat(32),
+            csrf_token: "other".into(),
+            ..session.clone()
+        };
+        log(
+            "other session",
+            format!("{:?}", store.create_session(&other_session).await),
+        );
+        for (what, at) in [
+            ("within a minute", time::Duration::seconds(59)),
+            ("at a minute", time::Duration::minutes(1)),
+            ("after two minutes", time::Duration::minutes(2)),
+            ("soon after", time::Duration::seconds(150)),
+            ("before last seen", time::Duration::seconds(30)),
+            ("after four minutes", time::Duration::minutes(4)),
+            ("at expiry", time::Duration::hours(8)),
+            ("after expiry", time::Duration::hours(9)),
+        ] {
+            log(
+                &format!("find session {what}"),
+                format!("{:?}", store.session(&session.id_hash, t0 + at).await),
+            );
+        }
+        log(
+            "find session of disabled",
+            format!("{:?}", store.session(&of_disabled.id_hash, t0).await),
+        );
+        log("find unknown session", format!("{:?}", store.session("00", t0).await));
+        log(
+            "delete session",
+            format!("{:?}", store.delete_session(&session.id_hash).await),
+        );
+        log(
+            "delete unknown session",
+            format!("{:?}", store.delete_session("00").await),
+        );
+        log(
+            "find deleted session",
+            format!("{:?}", store.session(&session.id_hash, t0).await),
+        );
+        log(
+            "find other session",
+            format!("{:?}", store.session(&other_session.id_hash, t0).await),
+        );
+        log(
+            "delete sessions of",
+            format!("{:?}", store.delete_sessions_of(user.id).await),
+        );
+        log(
+            "delete sessions of missing",
+            format!("{:?}", store.delete_sessions_of(id(99)).await),
+        );
+        log(
+            "find other session after",
+            format!("{:?}", store.session(&other_session.id_hash, t0).await),
+        );
+
+        for n in 0..5u16 {
+            let entry = AuditEntry {
+                seq: 0,
+                at: t0 + time::Duration::microseconds(i64::from(n) * 1001),
+                actor: (n % 2 == 0).then_some(user.id),
+                action: format!("action_{n}"),
+                target: (n % 3 == 0).then(|| format!("incident:{}", id(n))),
+                address: (n != 1).then(|| "2001:db8::1".to_owned()),
+                detail: if n == 4 {
+                    json!(null)
+                } else {
+                    json!({"n": n, "text": "Харків ü", "nested": {"z": [1.5, null, true], "a": {}}})
+                },
+            };
+            log(
+                &format!("append audit {n}"),
+                format!("{:?}", store.append_audit(&entry).await),
+            );
+        }
+        log("audit", format!("{:?}", store.audit(1000, None).await));
+        log("audit 2", format!("{:?}", store.audit(2, None).await));
+        log("audit 0", format!("{:?}", store.audit(0, None).await));
+        log("audit before 4", format!("{:?}", store.audit(2, Some(4)).await));
+        log("audit before 1", format!("{:?}", store.audit(10, Some(1)).await));
 
         log(
             "vocabularies",
             format!(
                 "{:?}",
-                store
-                    .vocabularies()
-                    .await
-                    .map(|v| v == Vocabularies::defaults())
+                store.vocabularies().await.map(|v| v == Vocabularies::defaults())
             ),
         );
         let mut list: Vec<Vocabulary> = Vocabularies::defaults().iter().cloned().collect();
@@ -1058,22 +1520,19 @@ mod tests {
             format!("{:?}", store.vocabularies().await.map(|v| v == fewer)),
         );
 
-        let index = |text: &str,
-                     status: &str,
-                     terms: &[&str],
-                     period: Option<(i32, i32)>,
-                     point: Option<(f64, f64)>| {
-            RecordIndex {
-                status: Some(status.into()),
-                period,
-                point,
-                terms: terms.iter().map(|t| (*t).to_owned()).collect(),
-                links: Vec::new(),
-                text: text.into(),
-                published: false,
-                label: text.into(),
-            }
-        };
+        let index =
+            |text: &str, status: &str, terms: &[&str], period: Option<(i32, i32)>, point: Option<(f64, f64)>| {
+                RecordIndex {
+                    status: Some(status.into()),
+                    period,
+                    point,
+                    terms: terms.iter().map(|t| (*t).to_owned()).collect(),
+                    links: Vec::new(),
+                    text: text.into(),
+                    published: false,
+                    label: text.into(),
+                }
+            };
         let mut records = Vec::new();
         for n in 0..30u16 {
             let text = match n % 5 {
@@ -1088,10 +1547,8 @@ mod tests {
             } else {
                 &["category:pillage"]
             };
-            let period =
-                (n % 4 != 0).then(|| (20_140_700 + i32::from(n % 3), 20_140_800 + i32::from(n)));
-            let point = (n % 3 == 0)
-                .then(|| (40.0 + f64::from(n), if n % 2 == 0 { 179.5 } else { -20.25 }));
+            let period = (n % 4 != 0).then(|| (20_140_700 + i32::from(n % 3), 20_140_800 + i32::from(n)));
+            let point = (n % 3 == 0).then(|| (40.0 + f64::from(n), if n % 2 == 0 { 179.5 } else { -20.25 }));
             let mut r = record(
                 id(100 + n),
                 if n % 7 == 0 { b } else { a },
@@ -1109,13 +1566,7 @@ mod tests {
             r.index.published = n % 3 == 1;
             records.push(r);
         }
-        let mut inv = record(
-            id(200),
-            a,
-            RecordKind::Involvement,
-            RecordIndex::default(),
-            json!({}),
-        );
+        let mut inv = record(id(200), a, RecordKind::Involvement, RecordIndex::default(), json!({}));
         inv.index.links = vec![
             ("incident_id", id(101)),
             ("person_id", id(300)),
@@ -1128,15 +1579,9 @@ mod tests {
         let mut dup = records.clone();
         dup.push(records[3].clone());
         log("insert duplicate", format!("{:?}", store.insert(dup).await));
-        log(
-            "insert empty",
-            format!("{:?}", store.insert(Vec::new()).await),
-        );
+        log("insert empty", format!("{:?}", store.insert(Vec::new()).await));
         log("insert", format!("{:?}", store.insert(records).await));
-        log(
-            "get",
-            format!("{:?}", store.get(RecordKind::Incident, id(103)).await),
-        );
+        log("get", format!("{:?}", store.get(RecordKind::Incident, id(103)).await));
         log(
             "get wrong kind",
             format!("{:?}", store.get(RecordKind::Person, id(103)).await),
@@ -1159,9 +1604,7 @@ mod tests {
             "update",
             format!(
                 "{:?}",
-                store
-                    .update(change(4, 1, "Petrenko", &["category:torture"]))
-                    .await
+                store.update(change(4, 1, "Petrenko", &["category:torture"])).await
             ),
         );
         log(
@@ -1176,19 +1619,14 @@ mod tests {
             "update 1",
             format!(
                 "{:?}",
-                store
-                    .update(change(1, 1, "Шевченко", &["category:torture"]))
-                    .await
+                store.update(change(1, 1, "Шевченко", &["category:torture"])).await
             ),
         );
         let wrong_kind = RecordUpdate {
             kind: RecordKind::Person,
             ..change(4, 3, "x", &[])
         };
-        log(
-            "update wrong kind",
-            format!("{:?}", store.update(wrong_kind).await),
-        );
+        log("update wrong kind", format!("{:?}", store.update(wrong_kind).await));
         log(
             "update missing",
             format!(
@@ -1334,10 +1772,7 @@ mod tests {
             };
             loop {
                 let page = store.list(&q).await.unwrap();
-                log(
-                    &format!("page {sort:?}"),
-                    format!("{:?} {:?}", ids(&page), page.next),
-                );
+                log(&format!("page {sort:?}"), format!("{:?} {:?}", ids(&page), page.next));
                 match page.next {
                     Some(next) => q.after = Some(next),
                     None => break,
@@ -1378,6 +1813,109 @@ mod tests {
         drop_database(&name).await;
     }
 
+    /// A code, a TOTP step and a token use each count once, however many requests race.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_uses_count_once() {
+        let Some((url, name)) = fresh_database().await else {
+            return;
+        };
+        let store = Arc::new(PostgresStore::connect(&url).await.unwrap());
+        let t0 = datetime!(2024-03-01 12:00 UTC);
+        let user = User {
+            id: id(10),
+            email: "a@example.org".into(),
+            display_name: "A".into(),
+            password_hash: None,
+            created_at: t0,
+            disabled: false,
+        };
+        store.create_user(&user, &[]).await.unwrap();
+        let factor = SecondFactor {
+            totp_secret: "JBSWY3DPEHPK3PXP".into(),
+            enabled: true,
+            last_step: 0,
+            recovery_hashes: vec!["r1".into(), "r2".into()],
+        };
+        store.put_second_factor(user.id, Some(&factor)).await.unwrap();
+        let token = ApiToken {
+            id: id(20),
+            user_id: user.id,
+            name: "scripts".into(),
+            secret_hash: "ab".repeat(32),
+            created_at: t0,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        store.create_token(&token).await.unwrap();
+
+        // Each phase starts its requests together, each on a connection of its own.
+        const N: i64 = 12;
+        async fn race<T: Send + 'static, F: std::future::Future<Output = T> + Send + 'static>(
+            f: impl Fn(i64, Arc<tokio::sync::Barrier>) -> F,
+        ) -> Vec<T> {
+            let barrier = Arc::new(tokio::sync::Barrier::new(N as usize));
+            let tasks: Vec<_> = (0..N).map(|n| tokio::spawn(f(n, Arc::clone(&barrier)))).collect();
+            let mut out = Vec::new();
+            for t in tasks {
+                out.push(t.await.unwrap());
+            }
+            out
+        }
+        let steps = race(|n, barrier| {
+            let store = Arc::clone(&store);
+            async move {
+                let client = store.client().await.unwrap();
+                barrier.wait().await;
+                drop(client);
+                store.advance_totp_step(id(10), 1 + n % 2).await.unwrap()
+            }
+        })
+        .await;
+        let codes = race(|_, barrier| {
+            let store = Arc::clone(&store);
+            async move {
+                let client = store.client().await.unwrap();
+                barrier.wait().await;
+                drop(client);
+                store.consume_recovery_code(id(10), "r1").await.unwrap()
+            }
+        })
+        .await;
+        let mut previous = race(|n, barrier| {
+            let store = Arc::clone(&store);
+            let hash = token.secret_hash.clone();
+            async move {
+                let client = store.client().await.unwrap();
+                barrier.wait().await;
+                drop(client);
+                let at = t0 + time::Duration::seconds(n + 1);
+                store.use_token(&hash, at).await.unwrap().0.last_used_at
+            }
+        })
+        .await;
+        // Step 1 then 2, or 2 alone.
+        let steps = steps.iter().filter(|s| **s).count();
+        assert!((1..=2).contains(&steps), "{steps}");
+        assert_eq!(codes.iter().filter(|c| **c).count(), 1);
+        assert_eq!(
+            store.second_factor(user.id).await.unwrap().unwrap(),
+            SecondFactor {
+                last_step: 2,
+                recovery_hashes: vec!["r2".into()],
+                ..factor
+            }
+        );
+        // Each use saw the one before it: one saw none, and no two saw the same.
+        previous.sort();
+        previous.dedup();
+        assert_eq!(previous.len(), N as usize, "{previous:?}");
+        assert_eq!(previous[0], None);
+        let last = store.tokens_of(user.id).await.unwrap()[0].last_used_at;
+        assert!(last.is_some() && !previous.contains(&last), "{last:?}");
+        drop(store);
+        drop_database(&name).await;
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn instances_starting_together_migrate_once() {
         let Some((url, name)) = fresh_database().await else {
@@ -1398,10 +1936,7 @@ mod tests {
             .unwrap()
             .get(0);
         assert_eq!(migrations, i64::try_from(MIGRATIONS.len()).unwrap());
-        assert_eq!(
-            stores[5].vocabularies().await.unwrap(),
-            Vocabularies::defaults()
-        );
+        assert_eq!(stores[5].vocabularies().await.unwrap(), Vocabularies::defaults());
         drop(client);
         drop(stores);
         drop_database(&name).await;

@@ -90,10 +90,7 @@ fn sort_key(sort: Sort) -> &'static str {
 }
 
 fn descending(sort: Sort) -> bool {
-    matches!(
-        sort,
-        Sort::CreatedDesc | Sort::OccurredDesc | Sort::UpdatedDesc
-    )
+    matches!(sort, Sort::CreatedDesc | Sort::OccurredDesc | Sort::UpdatedDesc)
 }
 
 /// The key a cursor after `r` holds for this sort.
@@ -123,8 +120,7 @@ fn text_match(sql: &mut Sql, words: &[WordKeys]) {
         }
         Dialect::Postgres => {
             sql.push(" AND r.search_vec @@ ");
-            sql.bind(Param::Text(query.join(" & ")))
-                .push("::text::tsquery");
+            sql.bind(Param::Text(query.join(" & "))).push("::text::tsquery");
         }
     }
 }
@@ -183,8 +179,7 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
             .push(", r.period_from, r.updated_key FROM records r WHERE 1 = 1");
     }
     if let Some(kind) = q.kind {
-        sql.push(" AND r.kind = ")
-            .bind(Param::Text(kind.as_str().to_owned()));
+        sql.push(" AND r.kind = ").bind(Param::Text(kind.as_str().to_owned()));
     }
     visibility(&mut sql, &q.viewer);
     if !q.statuses.is_empty() {
@@ -209,10 +204,8 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
             .push(")");
     }
     if let Some((from, to)) = q.period {
-        sql.push(" AND r.period_from <= ")
-            .bind(Param::Int(i64::from(to)));
-        sql.push(" AND r.period_to >= ")
-            .bind(Param::Int(i64::from(from)));
+        sql.push(" AND r.period_from <= ").bind(Param::Int(i64::from(to)));
+        sql.push(" AND r.period_to >= ").bind(Param::Int(i64::from(from)));
     }
     if let Some(b) = q.bbox {
         sql.push(" AND r.lat BETWEEN ")
@@ -259,12 +252,10 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
     let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
     if let Some(c) = q.after {
         if key == "0" {
-            sql.push(&format!(" AND r.id {cmp} "))
-                .bind(Param::Uuid(c.id));
+            sql.push(&format!(" AND r.id {cmp} ")).bind(Param::Uuid(c.id));
         } else {
             // A row comparison, so that both databases walk the (kind, key, id) index.
-            sql.push(&format!(" AND ({key}, r.id) {cmp} ("))
-                .bind(Param::Int(c.key));
+            sql.push(&format!(" AND ({key}, r.id) {cmp} (")).bind(Param::Int(c.key));
             sql.push(", ").bind(Param::Uuid(c.id)).push(")");
         }
     }

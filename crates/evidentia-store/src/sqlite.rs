@@ -16,16 +16,18 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::codec::{
-    check_new, parse_classification, parse_kind, parse_role, parse_time, parse_uuid, search_keys,
-    time_key, time_text,
+    check_new, parse_classification, parse_kind, parse_role, parse_time, parse_uuid, search_keys, time_key, time_text,
 };
 use crate::query::{Dialect, Param, cursor_key, list_sql};
 use crate::{
-    ApiToken, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page,
-    RecordUpdate, Result, Store, StoreError, StoredRecord, User,
+    ApiToken, AuditEntry, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page, RecordUpdate,
+    Result, SecondFactor, Session, Store, StoreError, StoredRecord, User,
 };
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_records.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_records.sql")),
+    (2, include_str!("../migrations/sqlite/0002_access.sql")),
+];
 const READERS: usize = 4;
 
 impl From<rusqlite::Error> for StoreError {
@@ -38,9 +40,7 @@ impl From<rusqlite::Error> for StoreError {
             {
                 StoreError::Duplicate(msg.unwrap_or_else(|| "a unique value".into()))
             }
-            rusqlite::Error::SqliteFailure(f, msg)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
+            rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                 StoreError::Invalid(msg.unwrap_or_else(|| "a constraint failed".into()))
             }
             other => StoreError::Backend(other.to_string()),
@@ -72,11 +72,9 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
     )?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let current: i64 = tx.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-        [],
-        |r| r.get(0),
-    )?;
+    let current: i64 = tx.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| {
+        r.get(0)
+    })?;
     for (version, sql) in MIGRATIONS {
         if *version > current {
             tx.execute_batch(sql)?;
@@ -132,8 +130,39 @@ fn record_from_row(row: &Row<'_>) -> Result<StoredRecord> {
             updated_by: parse_uuid(&text(8)?)?,
         },
         published: row.get::<_, i64>(9)? != 0,
-        body: serde_json::from_str(&body_text)
-            .map_err(|e| crate::codec::corrupt("body", "…", e))?,
+        body: serde_json::from_str(&body_text).map_err(|e| crate::codec::corrupt("body", "…", e))?,
+    })
+}
+
+fn token_from_row(row: &Row<'_>) -> Result<ApiToken> {
+    let time = |i: usize| -> Result<Option<OffsetDateTime>> {
+        row.get::<_, Option<String>>(i)?.as_deref().map(parse_time).transpose()
+    };
+    Ok(ApiToken {
+        id: parse_uuid(&row.get::<_, String>(0)?)?,
+        user_id: parse_uuid(&row.get::<_, String>(1)?)?,
+        name: row.get(2)?,
+        secret_hash: row.get(3)?,
+        created_at: parse_time(&row.get::<_, String>(4)?)?,
+        last_used_at: time(5)?,
+        revoked_at: time(6)?,
+    })
+}
+
+fn audit_from_row(row: &Row<'_>) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: row.get(0)?,
+        at: parse_time(&row.get::<_, String>(1)?)?,
+        actor: row
+            .get::<_, Option<String>>(2)?
+            .as_deref()
+            .map(parse_uuid)
+            .transpose()?,
+        action: row.get(3)?,
+        target: row.get(4)?,
+        address: row.get(5)?,
+        detail: serde_json::from_str(&row.get::<_, String>(6)?)
+            .map_err(|e| crate::codec::corrupt("audit detail", "…", e))?,
     })
 }
 
@@ -148,25 +177,17 @@ fn user_from_row(row: &Row<'_>) -> Result<User> {
     })
 }
 
-const USER_COLUMNS: &str =
-    "u.id, u.email, u.display_name, u.password_hash, u.created_at, u.disabled";
+const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.created_at, u.disabled";
 
-fn write_index(
-    tx: &Transaction<'_>,
-    rowid: i64,
-    id: &str,
-    rec_index: &evidentia_model::RecordIndex,
-) -> Result<()> {
+fn write_index(tx: &Transaction<'_>, rowid: i64, id: &str, rec_index: &evidentia_model::RecordIndex) -> Result<()> {
     tx.prepare_cached("INSERT INTO records_fts (rowid, keys) VALUES (?, ?)")?
         .execute(params![rowid, search_keys(rec_index)])?;
-    let mut term =
-        tx.prepare_cached("INSERT OR IGNORE INTO record_terms (term, record_id) VALUES (?, ?)")?;
+    let mut term = tx.prepare_cached("INSERT OR IGNORE INTO record_terms (term, record_id) VALUES (?, ?)")?;
     for t in &rec_index.terms {
         term.execute(params![t, id])?;
     }
-    let mut link = tx.prepare_cached(
-        "INSERT OR IGNORE INTO record_links (target_id, field, record_id) VALUES (?, ?, ?)",
-    )?;
+    let mut link =
+        tx.prepare_cached("INSERT OR IGNORE INTO record_links (target_id, field, record_id) VALUES (?, ?, ?)")?;
     for (field, target) in &rec_index.links {
         link.execute(params![target.to_string(), field, id])?;
     }
@@ -248,10 +269,17 @@ fn update_record(tx: &Transaction<'_>, u: &RecordUpdate) -> Result<()> {
     tx.execute(
         "INSERT INTO record_history (record_id, version, classification, organisation_id, changed_at, changed_by, body)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
-        params![id, version, classification, organisation_id, updated_at, updated_by, body],
+        params![
+            id,
+            version,
+            classification,
+            organisation_id,
+            updated_at,
+            updated_by,
+            body
+        ],
     )?;
-    let new_body =
-        serde_json::to_string(&u.body).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let new_body = serde_json::to_string(&u.body).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let (period_from, period_to) = u.index.period.unzip();
     let (lat, lon) = u.index.point.unzip();
     tx.execute(
@@ -309,9 +337,7 @@ impl SqliteStore {
         for _ in 0..READERS {
             let conn = Connection::open_with_flags(
                 path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                    | OpenFlags::SQLITE_OPEN_URI,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
             )?;
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
             conn.execute_batch("PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;")?;
@@ -374,11 +400,8 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> Result<()> {
-        self.read(|c| {
-            Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
-                .map(|_| ())?)
-        })
-        .await
+        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ())?))
+            .await
     }
 
     async fn create_organisation(&self, org: &Organisation) -> Result<()> {
@@ -389,9 +412,7 @@ impl Store for SqliteStore {
                 params![org.id.to_string(), org.name, time_text(org.created_at)],
             )
             .map_err(|e| match StoreError::from(e) {
-                StoreError::Duplicate(_) => {
-                    StoreError::Duplicate(format!("organisation {:?}", org.name))
-                }
+                StoreError::Duplicate(_) => StoreError::Duplicate(format!("organisation {:?}", org.name)),
                 other => other,
             })?;
             Ok(())
@@ -405,13 +426,7 @@ impl Store for SqliteStore {
             let (id, name, created) = c.query_row(
                 "SELECT id, name, created_at FROM organisations WHERE name = ?",
                 [name],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                },
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
             )?;
             Ok(Organisation {
                 id: parse_uuid(&id)?,
@@ -424,8 +439,7 @@ impl Store for SqliteStore {
 
     async fn organisations(&self) -> Result<Vec<Organisation>> {
         self.read(|c| {
-            let mut stmt =
-                c.prepare("SELECT id, name, created_at FROM organisations ORDER BY name")?;
+            let mut stmt = c.prepare("SELECT id, name, created_at FROM organisations ORDER BY name")?;
             let mut rows = stmt.query([])?;
             let mut out = Vec::new();
             while let Some(r) = rows.next()? {
@@ -476,9 +490,7 @@ impl Store for SqliteStore {
             let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.email = ?");
             let mut stmt = c.prepare_cached(&sql)?;
             let mut rows = stmt.query([email])?;
-            rows.next()?
-                .map(user_from_row)
-                .ok_or(StoreError::NotFound)?
+            rows.next()?.map(user_from_row).ok_or(StoreError::NotFound)?
         })
         .await
     }
@@ -488,9 +500,7 @@ impl Store for SqliteStore {
             let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = ?");
             let mut stmt = c.prepare_cached(&sql)?;
             let mut rows = stmt.query([id.to_string()])?;
-            rows.next()?
-                .map(user_from_row)
-                .ok_or(StoreError::NotFound)?
+            rows.next()?.map(user_from_row).ok_or(StoreError::NotFound)?
         })
         .await
     }
@@ -518,7 +528,13 @@ impl Store for SqliteStore {
         self.write(move |tx| {
             tx.execute(
                 "INSERT INTO api_tokens (id, user_id, name, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                params![t.id.to_string(), t.user_id.to_string(), t.name, t.secret_hash, time_text(t.created_at)],
+                params![
+                    t.id.to_string(),
+                    t.user_id.to_string(),
+                    t.name,
+                    t.secret_hash,
+                    time_text(t.created_at)
+                ],
             )?;
             Ok(())
         })
@@ -529,7 +545,7 @@ impl Store for SqliteStore {
         let hash = secret_hash.to_owned();
         self.write(move |tx| {
             let sql = format!(
-                "SELECT t.id, t.name, t.created_at, t.revoked_at, {USER_COLUMNS}
+                "SELECT t.id, t.name, t.created_at, t.last_used_at, {USER_COLUMNS}
                  FROM api_tokens t JOIN users u ON u.id = t.user_id
                  WHERE t.secret_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0"
             );
@@ -539,6 +555,7 @@ impl Store for SqliteStore {
             let token_id: String = row.get(0)?;
             let name: String = row.get(1)?;
             let created: String = row.get(2)?;
+            let previous: Option<String> = row.get(3)?;
             let user = User {
                 id: parse_uuid(&row.get::<_, String>(4)?)?,
                 email: row.get(5)?,
@@ -560,11 +577,279 @@ impl Store for SqliteStore {
                     name,
                     secret_hash: hash,
                     created_at: parse_time(&created)?,
-                    last_used_at: Some(at),
+                    last_used_at: previous.as_deref().map(parse_time).transpose()?,
                     revoked_at: None,
                 },
                 user,
             ))
+        })
+        .await
+    }
+
+    async fn tokens_of(&self, user_id: Uuid) -> Result<Vec<ApiToken>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, user_id, name, secret_hash, created_at, last_used_at, revoked_at
+                 FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC",
+            )?;
+            let mut rows = stmt.query([user_id.to_string()])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(token_from_row(r)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn revoke_token(&self, user_id: Uuid, token_id: Uuid, at: OffsetDateTime) -> Result<()> {
+        self.write(move |tx| {
+            let n = tx.execute(
+                "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND user_id = ?",
+                params![time_text(at), token_id.to_string(), user_id.to_string()],
+            )?;
+            if n == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+        })
+        .await
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        self.read(|c| {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.email");
+            let mut stmt = c.prepare(&sql)?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(user_from_row(r)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()> {
+        let hash = password_hash.to_owned();
+        self.write(move |tx| {
+            let n = tx.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?",
+                params![hash, user_id.to_string()],
+            )?;
+            if n == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+        })
+        .await
+    }
+
+    async fn set_disabled(&self, user_id: Uuid, disabled: bool) -> Result<()> {
+        self.write(move |tx| {
+            let n = tx.execute(
+                "UPDATE users SET disabled = ? WHERE id = ?",
+                params![disabled, user_id.to_string()],
+            )?;
+            if n == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+        })
+        .await
+    }
+
+    async fn second_factor(&self, user_id: Uuid) -> Result<Option<SecondFactor>> {
+        self.read(move |c| {
+            c.query_row(
+                "SELECT totp_secret, enabled, last_step, recovery_hashes FROM second_factors WHERE user_id = ?",
+                [user_id.to_string()],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?
+            .map(|(totp_secret, enabled, last_step, hashes)| {
+                Ok(SecondFactor {
+                    totp_secret,
+                    enabled: enabled != 0,
+                    last_step,
+                    recovery_hashes: serde_json::from_str(&hashes)
+                        .map_err(|e| crate::codec::corrupt("recovery codes", "…", e))?,
+                })
+            })
+            .transpose()
+        })
+        .await
+    }
+
+    async fn put_second_factor(&self, user_id: Uuid, factor: Option<&SecondFactor>) -> Result<()> {
+        let factor = factor.cloned();
+        self.write(move |tx| {
+            tx.execute("DELETE FROM second_factors WHERE user_id = ?", [user_id.to_string()])?;
+            if let Some(f) = factor {
+                let hashes =
+                    serde_json::to_string(&f.recovery_hashes).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                tx.execute(
+                    "INSERT INTO second_factors (user_id, totp_secret, enabled, last_step, recovery_hashes)
+                     VALUES (?, ?, ?, ?, ?)",
+                    params![user_id.to_string(), f.totp_secret, f.enabled, f.last_step, hashes],
+                )?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn advance_totp_step(&self, user_id: Uuid, step: i64) -> Result<bool> {
+        self.write(move |tx| {
+            let n = tx.execute(
+                "UPDATE second_factors SET last_step = ? WHERE user_id = ? AND last_step < ?",
+                params![step, user_id.to_string(), step],
+            )?;
+            Ok(n == 1)
+        })
+        .await
+    }
+
+    async fn consume_recovery_code(&self, user_id: Uuid, code_hash: &str) -> Result<bool> {
+        let code_hash = code_hash.to_owned();
+        self.write(move |tx| {
+            let hashes: Option<String> = tx
+                .query_row(
+                    "SELECT recovery_hashes FROM second_factors WHERE user_id = ?",
+                    [user_id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(hashes) = hashes else { return Ok(false) };
+            let mut list: Vec<String> =
+                serde_json::from_str(&hashes).map_err(|e| crate::codec::corrupt("recovery codes", "…", e))?;
+            let before = list.len();
+            list.retain(|h| h != &code_hash);
+            if list.len() == before {
+                return Ok(false);
+            }
+            let text = serde_json::to_string(&list).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            tx.execute(
+                "UPDATE second_factors SET recovery_hashes = ? WHERE user_id = ?",
+                params![text, user_id.to_string()],
+            )?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<()> {
+        let s = session.clone();
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+                params![
+                    s.id_hash,
+                    s.user_id.to_string(),
+                    s.csrf_token,
+                    time_text(s.created_at),
+                    time_text(s.expires_at),
+                    time_text(s.last_seen_at)
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session(&self, id_hash: &str, at: OffsetDateTime) -> Result<(Session, User)> {
+        let id_hash = id_hash.to_owned();
+        let found = self
+            .read(move |c| {
+                let sql = format!(
+                    "SELECT s.user_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at, {USER_COLUMNS}
+                     FROM sessions s JOIN users u ON u.id = s.user_id
+                     WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled = 0"
+                );
+                let mut stmt = c.prepare_cached(&sql)?;
+                let mut rows = stmt.query(params![id_hash, time_text(at)])?;
+                let row = rows.next()?.ok_or(StoreError::NotFound)?;
+                let session = Session {
+                    id_hash: id_hash.clone(),
+                    user_id: parse_uuid(&row.get::<_, String>(0)?)?,
+                    csrf_token: row.get(1)?,
+                    created_at: parse_time(&row.get::<_, String>(2)?)?,
+                    expires_at: parse_time(&row.get::<_, String>(3)?)?,
+                    last_seen_at: parse_time(&row.get::<_, String>(4)?)?,
+                };
+                let user = User {
+                    id: parse_uuid(&row.get::<_, String>(5)?)?,
+                    email: row.get(6)?,
+                    display_name: row.get(7)?,
+                    password_hash: row.get(8)?,
+                    created_at: parse_time(&row.get::<_, String>(9)?)?,
+                    disabled: row.get::<_, i64>(10)? != 0,
+                };
+                Ok((session, user))
+            })
+            .await?;
+        // Writing last_seen on every request would serialise all reads behind the writer; once a
+        // minute is enough to show activity.
+        if at - found.0.last_seen_at > time::Duration::minutes(1) {
+            let hash = found.0.id_hash.clone();
+            self.write(move |tx| {
+                tx.execute(
+                    "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?",
+                    params![time_text(at), hash],
+                )?;
+                Ok(())
+            })
+            .await?;
+        }
+        Ok(found)
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        let id_hash = id_hash.to_owned();
+        self.write(move |tx| {
+            tx.execute("DELETE FROM sessions WHERE id_hash = ?", [id_hash])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_sessions_of(&self, user_id: Uuid) -> Result<()> {
+        self.write(move |tx| {
+            tx.execute("DELETE FROM sessions WHERE user_id = ?", [user_id.to_string()])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<i64> {
+        let e = entry.clone();
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO audit_log (at, actor, action, target, address, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                params![
+                    time_text(e.at),
+                    e.actor.map(|a| a.to_string()),
+                    e.action,
+                    e.target,
+                    e.address,
+                    e.detail.to_string()
+                ],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+        .await
+    }
+
+    async fn audit(&self, limit: u32, before: Option<i64>) -> Result<Vec<AuditEntry>> {
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT seq, at, actor, action, target, address, detail FROM audit_log
+                 WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+            )?;
+            let mut rows = stmt.query(params![before.unwrap_or(i64::MAX), i64::from(limit.clamp(1, 1000))])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(audit_from_row(r)?);
+            }
+            Ok(out)
         })
         .await
     }
@@ -576,8 +861,8 @@ impl Store for SqliteStore {
             let mut list = Vec::new();
             while let Some(r) = rows.next()? {
                 let body: String = r.get(0)?;
-                let v: Vocabulary = serde_json::from_str(&body)
-                    .map_err(|e| crate::codec::corrupt("vocabulary", "…", e))?;
+                let v: Vocabulary =
+                    serde_json::from_str(&body).map_err(|e| crate::codec::corrupt("vocabulary", "…", e))?;
                 list.push(v);
             }
             Vocabularies::from_list(list).map_err(|e| StoreError::Backend(e.to_string()))
@@ -618,8 +903,7 @@ impl Store for SqliteStore {
         let (limit, sort) = (query.limit.clamp(1, 1000) as usize, query.sort);
         self.read(move |c| {
             let mut stmt = c.prepare_cached(&sql.text)?;
-            let mut rows =
-                stmt.query(rusqlite::params_from_iter(sql.params.iter().map(to_value)))?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(sql.params.iter().map(to_value)))?;
             let mut items = Vec::new();
             let mut next = None;
             while let Some(row) = rows.next()? {

@@ -6,12 +6,11 @@
 use std::sync::Arc;
 
 use evidentia_model::{
-    Classification, Clock, FixedClock, Incident, Involvement, Meta, Person, RecordBody, RecordKind,
-    Role, Viewer, Vocabularies,
+    Classification, Clock, FixedClock, Incident, Involvement, Meta, Person, RecordBody, RecordKind, Role, Viewer,
+    Vocabularies,
 };
 use evidentia_store::{
-    ApiToken, BoundingBox, ListQuery, Membership, NewRecord, Organisation, RecordUpdate, Sort,
-    Store, StoreError, User,
+    ApiToken, BoundingBox, ListQuery, Membership, NewRecord, Organisation, RecordUpdate, Sort, Store, StoreError, User,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -93,12 +92,7 @@ impl Fixture {
         }
     }
 
-    fn new_record<B: RecordBody>(
-        &self,
-        org: Uuid,
-        classification: Classification,
-        body: &B,
-    ) -> NewRecord {
+    fn new_record<B: RecordBody>(&self, org: Uuid, classification: Classification, body: &B) -> NewRecord {
         NewRecord {
             kind: B::KIND,
             meta: self.meta(org, classification),
@@ -148,10 +142,7 @@ async fn create_read_change_and_keep_history() {
 
     let got = f.store.get(RecordKind::Incident, id).await.unwrap();
     assert_eq!(got.meta.version, 1);
-    assert_eq!(
-        serde_json::from_value::<Incident>(got.body.clone()).unwrap(),
-        body
-    );
+    assert_eq!(serde_json::from_value::<Incident>(got.body.clone()).unwrap(), body);
     assert!(matches!(
         f.store.get(RecordKind::Person, id).await,
         Err(StoreError::NotFound)
@@ -189,37 +180,20 @@ async fn create_read_change_and_keep_history() {
         id: Uuid::new_v4(),
         ..update(1)
     };
-    assert!(matches!(
-        f.store.update(missing).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(f.store.update(missing).await, Err(StoreError::NotFound)));
 
     let history = f.store.history(RecordKind::Incident, id).await.unwrap();
-    assert_eq!(
-        history.iter().map(|h| h.version).collect::<Vec<_>>(),
-        [1, 2]
-    );
+    assert_eq!(history.iter().map(|h| h.version).collect::<Vec<_>>(), [1, 2]);
     assert_eq!(history[0].body["title"], "Shelling of Tykhorichchia");
     assert_eq!(history[0].classification, Classification::Internal);
-    assert_eq!(
-        history[1].body["title"],
-        "Shelling of a street in Tykhorichchia"
-    );
+    assert_eq!(history[1].body["title"], "Shelling of a street in Tykhorichchia");
 }
 
 #[tokio::test]
 async fn a_failed_batch_stores_nothing() {
     let f = fixture().await;
-    let a = f.new_record(
-        f.org,
-        Classification::Internal,
-        &incident("A", "2015", "X", &[]),
-    );
-    let mut b = f.new_record(
-        f.org,
-        Classification::Internal,
-        &incident("B", "2015", "X", &[]),
-    );
+    let a = f.new_record(f.org, Classification::Internal, &incident("A", "2015", "X", &[]));
+    let mut b = f.new_record(f.org, Classification::Internal, &incident("B", "2015", "X", &[]));
     b.meta.id = a.meta.id; // duplicate key fails the whole transaction
     assert!(f.store.insert(vec![a.clone(), b]).await.is_err());
     assert!(matches!(
@@ -244,12 +218,7 @@ async fn filters_find_what_they_should() {
         &["attack_on_medical_care", "killing"],
     );
     verified.status = evidentia_model::incident::IncidentStatus::Verified;
-    let mut far = incident(
-        "Detention at the crossing",
-        "2016",
-        "Far",
-        &["arbitrary_detention"],
-    );
+    let mut far = incident("Detention at the crossing", "2016", "Far", &["arbitrary_detention"]);
     far.location.lat = Some(10.0);
     far.location.lon = Some(10.0);
     let spanning: Incident = serde_json::from_value(json!({
@@ -289,10 +258,7 @@ async fn filters_find_what_they_should() {
     assert_eq!(find(q).await, ["Attack on the clinic"]);
 
     let q = ListQuery {
-        terms: vec![
-            "category:killing".into(),
-            "category:attack_on_medical_care".into(),
-        ],
+        terms: vec!["category:killing".into(), "category:attack_on_medical_care".into()],
         ..base.clone()
     };
     assert_eq!(find(q).await, ["Attack on the clinic"]);
@@ -307,10 +273,7 @@ async fn filters_find_what_they_should() {
         period: Some((20140701, 20140731)),
         ..base.clone()
     };
-    assert_eq!(
-        find(q).await,
-        ["Attack on the clinic", "Displacement from the valley"]
-    );
+    assert_eq!(find(q).await, ["Attack on the clinic", "Displacement from the valley"]);
     let q = ListQuery {
         period: Some((20140831, 20150101)),
         ..base.clone()
@@ -405,11 +368,7 @@ async fn text_search_crosses_scripts() {
     assert_eq!(count("Oleksandr").await, 2);
     assert_eq!(count("Олександр Kovalenko").await, 2);
     assert_eq!(count("Shevchenko").await, 1);
-    assert_eq!(
-        count("Шевч").await,
-        1,
-        "a word being typed matches by prefix"
-    );
+    assert_eq!(count("Шевч").await, 1, "a word being typed matches by prefix");
     assert_eq!(count("Petrenko").await, 0);
 }
 
@@ -425,11 +384,7 @@ async fn lists_show_only_what_the_viewer_may_see() {
             Classification::Public,
             &incident("Public draft", "2015", "X", &[]),
         ),
-        f.new_record(
-            f.org,
-            Classification::Internal,
-            &incident("Internal", "2015", "X", &[]),
-        ),
+        f.new_record(f.org, Classification::Internal, &incident("Internal", "2015", "X", &[])),
         f.new_record(
             f.org,
             Classification::Restricted,
@@ -479,12 +434,7 @@ async fn lists_show_only_what_the_viewer_may_see() {
     assert_eq!(seen(Viewer::Public).await, ["Public published"]);
     assert_eq!(
         seen(f.staff(Role::Viewer)).await,
-        [
-            "Internal",
-            "Public draft",
-            "Public published",
-            "Restricted own"
-        ]
+        ["Internal", "Public draft", "Public published", "Restricted own"]
     );
     assert_eq!(
         seen(f.staff(Role::Investigator)).await,
@@ -502,12 +452,7 @@ async fn lists_show_only_what_the_viewer_may_see() {
     };
     assert_eq!(
         seen(stranger).await,
-        [
-            "Internal",
-            "Public draft",
-            "Public published",
-            "Restricted other"
-        ]
+        ["Internal", "Public draft", "Public published", "Restricted other"]
     );
     let nobody = Viewer::Staff {
         user_id: f.user,
@@ -568,11 +513,7 @@ async fn pages_follow_the_cursor_without_gaps_or_repeats() {
 #[tokio::test]
 async fn links_find_involvements() {
     let f = fixture().await;
-    let inc = f.new_record(
-        f.org,
-        Classification::Internal,
-        &incident("A", "2015", "X", &[]),
-    );
+    let inc = f.new_record(f.org, Classification::Internal, &incident("A", "2015", "X", &[]));
     let person = Person {
         given_name: Some("Iryna".into()),
         ..Person::default()
@@ -592,10 +533,7 @@ async fn links_find_involvements() {
         ..f.query(RecordKind::Involvement, Viewer::System)
     };
     let page = f.store.list(&q).await.unwrap();
-    assert_eq!(
-        page.items.iter().map(|r| r.meta.id).collect::<Vec<_>>(),
-        [i_id]
-    );
+    assert_eq!(page.items.iter().map(|r| r.meta.id).collect::<Vec<_>>(), [i_id]);
     let q = ListQuery {
         links: vec![("incident_id".into(), p_id)],
         ..q
@@ -634,13 +572,9 @@ async fn users_tokens_and_vocabularies() {
         revoked_at: None,
     };
     f.store.create_token(&token).await.unwrap();
-    let (used, who) = f
-        .store
-        .use_token(&secret_hash, f.clock.now())
-        .await
-        .unwrap();
+    let (used, who) = f.store.use_token(&secret_hash, f.clock.now()).await.unwrap();
     assert_eq!((used.id, who.id), (token.id, f.user));
-    assert_eq!(used.last_used_at, Some(f.clock.now()));
+    assert_eq!(used.last_used_at, None, "the previous use is returned: there was none");
     assert!(matches!(
         f.store.use_token("0", f.clock.now()).await,
         Err(StoreError::NotFound)
@@ -694,4 +628,132 @@ async fn concurrent_writers_and_readers() {
             .unwrap(),
         80
     );
+}
+
+#[tokio::test]
+async fn tokens_sessions_second_factors_and_audit() {
+    use evidentia_store::{AuditEntry, SecondFactor, Session};
+    let f = fixture().await;
+    let now = f.clock.now();
+    let hash = |n: u128| format!("{:064x}", n ^ f.user.as_u128());
+    let token = ApiToken {
+        id: Uuid::new_v4(),
+        user_id: f.user,
+        name: "laptop".into(),
+        secret_hash: hash(1),
+        created_at: now,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    f.store.create_token(&token).await.unwrap();
+    let (first, _) = f.store.use_token(&token.secret_hash, now).await.unwrap();
+    assert_eq!(first.last_used_at, None, "the previous use is returned");
+    let (second, _) = f
+        .store
+        .use_token(&token.secret_hash, now + time::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(second.last_used_at, Some(now));
+    let listed = f.store.tokens_of(f.user).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].last_used_at, Some(now + time::Duration::hours(1)));
+    assert!(matches!(
+        f.store.revoke_token(Uuid::new_v4(), token.id, now).await,
+        Err(StoreError::NotFound)
+    ));
+    f.store.revoke_token(f.user, token.id, now).await.unwrap();
+    assert!(matches!(
+        f.store.use_token(&token.secret_hash, now).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(f.store.tokens_of(f.user).await.unwrap()[0].revoked_at, Some(now));
+
+    // Sessions end when they expire, when deleted, and when the user is disabled.
+    let session = Session {
+        id_hash: hash(2),
+        user_id: f.user,
+        csrf_token: "csrf".into(),
+        created_at: now,
+        expires_at: now + time::Duration::hours(8),
+        last_seen_at: now,
+    };
+    f.store.create_session(&session).await.unwrap();
+    let (found, user) = f
+        .store
+        .session(&session.id_hash, now + time::Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!((found.csrf_token.as_str(), user.id), ("csrf", f.user));
+    assert!(matches!(
+        f.store.session(&session.id_hash, now + time::Duration::hours(9)).await,
+        Err(StoreError::NotFound)
+    ));
+    f.store.set_disabled(f.user, true).await.unwrap();
+    assert!(matches!(
+        f.store.session(&session.id_hash, now).await,
+        Err(StoreError::NotFound)
+    ));
+    f.store.set_disabled(f.user, false).await.unwrap();
+    f.store.delete_sessions_of(f.user).await.unwrap();
+    assert!(matches!(
+        f.store.session(&session.id_hash, now).await,
+        Err(StoreError::NotFound)
+    ));
+
+    f.store.set_password(f.user, "$argon2id$new").await.unwrap();
+    assert_eq!(
+        f.store.user(f.user).await.unwrap().password_hash.as_deref(),
+        Some("$argon2id$new")
+    );
+    assert!(f.store.users().await.unwrap().iter().any(|u| u.id == f.user));
+
+    // A TOTP step is accepted once; a recovery code is used once.
+    assert_eq!(f.store.second_factor(f.user).await.unwrap(), None);
+    let factor = SecondFactor {
+        totp_secret: "JBSWY3DPEHPK3PXP".into(),
+        enabled: true,
+        last_step: 10,
+        recovery_hashes: vec![hash(3), hash(4)],
+    };
+    f.store.put_second_factor(f.user, Some(&factor)).await.unwrap();
+    assert_eq!(f.store.second_factor(f.user).await.unwrap(), Some(factor.clone()));
+    assert!(!f.store.advance_totp_step(f.user, 10).await.unwrap());
+    assert!(f.store.advance_totp_step(f.user, 11).await.unwrap());
+    assert!(!f.store.advance_totp_step(f.user, 11).await.unwrap());
+    assert!(f.store.consume_recovery_code(f.user, &hash(3)).await.unwrap());
+    assert!(!f.store.consume_recovery_code(f.user, &hash(3)).await.unwrap());
+    assert_eq!(
+        f.store.second_factor(f.user).await.unwrap().unwrap().recovery_hashes,
+        [hash(4)]
+    );
+    f.store.put_second_factor(f.user, None).await.unwrap();
+    assert_eq!(f.store.second_factor(f.user).await.unwrap(), None);
+
+    let entry = |action: &str| AuditEntry {
+        seq: 0,
+        at: now,
+        actor: Some(f.user),
+        action: action.into(),
+        target: Some(format!("user:{}", f.user)),
+        address: Some("127.0.0.1".into()),
+        detail: serde_json::json!({"test": f.org}),
+    };
+    let a = f.store.append_audit(&entry("sign_in")).await.unwrap();
+    let b = f.store.append_audit(&entry("sign_out")).await.unwrap();
+    assert!(b > a);
+    let mine: Vec<AuditEntry> = f
+        .store
+        .audit(1000, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.detail["test"] == serde_json::json!(f.org))
+        .collect();
+    assert_eq!(
+        mine.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["sign_out", "sign_in"]
+    );
+    assert_eq!(mine[0].seq, b);
+    let older = f.store.audit(1000, Some(b)).await.unwrap();
+    assert!(older.iter().all(|e| e.seq < b));
 }

@@ -13,16 +13,10 @@ fn random<const N: usize>() -> Result<[u8; N], Failure> {
     Ok(bytes)
 }
 
-pub async fn create_organisation(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    name: &str,
-) -> Result<Organisation, Failure> {
+pub async fn create_organisation(store: &dyn Store, clock: &dyn Clock, name: &str) -> Result<Organisation, Failure> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Failure::input(anyhow!(
-            "an organisation name has 1 to 200 characters"
-        )));
+        return Err(Failure::input(anyhow!("an organisation name has 1 to 200 characters")));
     }
     let org = Organisation {
         id: clock.new_id(),
@@ -40,9 +34,7 @@ pub async fn create_organisation(
 async fn organisation(store: &dyn Store, name: Option<&str>) -> Result<Organisation, Failure> {
     match name {
         Some(n) => match store.organisation_by_name(n).await {
-            Err(StoreError::NotFound) => {
-                Err(Failure::input(anyhow!("no organisation named {n:?}")))
-            }
+            Err(StoreError::NotFound) => Err(Failure::input(anyhow!("no organisation named {n:?}"))),
             other => Ok(other?),
         },
         None => {
@@ -71,9 +63,7 @@ pub async fn create_user(
     password: &str,
 ) -> Result<User, Failure> {
     let email = auth::normalise_email(email).map_err(|e| Failure::input(anyhow!(e)))?;
-    let role: Role = role
-        .parse()
-        .map_err(|e: String| Failure::input(anyhow!(e)))?;
+    let role: Role = role.parse().map_err(|e: String| Failure::input(anyhow!(e)))?;
     let org = organisation(store, organisation_name).await?;
     let hash = auth::hash_password(password, random()?).map_err(Failure::input)?;
     let user = User {
@@ -101,12 +91,7 @@ pub async fn create_user(
 }
 
 /// Creates a token for the user and returns its secret (shown once, stored only as a hash).
-pub async fn create_token(
-    store: &dyn Store,
-    clock: &dyn Clock,
-    email: &str,
-    name: &str,
-) -> Result<String, Failure> {
+pub async fn create_token(store: &dyn Store, clock: &dyn Clock, email: &str, name: &str) -> Result<String, Failure> {
     let email = auth::normalise_email(email).map_err(|e| Failure::input(anyhow!(e)))?;
     let user = match store.user_by_email(&email).await {
         Err(StoreError::NotFound) => return Err(Failure::input(anyhow!("no user {email}"))),
@@ -122,9 +107,6 @@ pub async fn create_token(
         last_used_at: None,
         revoked_at: None,
     };
-    store
-        .create_token(&token)
-        .await
-        .context("cannot store the token")?;
+    store.create_token(&token).await.context("cannot store the token")?;
     Ok(secret)
 }

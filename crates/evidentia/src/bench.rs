@@ -6,9 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
 use clap::Subcommand;
-use evidentia_model::{
-    Classification, Clock, Meta, RecordBody, RecordKind, Role, SystemClock, Viewer,
-};
+use evidentia_model::{Classification, Clock, Meta, RecordBody, RecordKind, Role, SystemClock, Viewer};
 use evidentia_store::{ListQuery, NewRecord, Organisation, Store};
 use uuid::Uuid;
 
@@ -57,24 +55,13 @@ pub async fn run(command: BenchCommand, config: &Config) -> Result<(), Failure> 
             concurrency,
             seconds,
             path,
-        } => {
-            crate::bench_http::run(
-                config,
-                concurrency.max(1),
-                Duration::from_secs(seconds.max(1)),
-                path,
-            )
-            .await
-        }
+        } => crate::bench_http::run(config, concurrency.max(1), Duration::from_secs(seconds.max(1)), path).await,
     }
 }
 
 /// Resident set size and its peak, in KiB, from `/proc/PID/status` (Linux).
 pub fn memory_kib(pid: Option<u32>) -> (u64, u64) {
-    let path = pid.map_or_else(
-        || "/proc/self/status".to_owned(),
-        |p| format!("/proc/{p}/status"),
-    );
+    let path = pid.map_or_else(|| "/proc/self/status".to_owned(), |p| format!("/proc/{p}/status"));
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let field = |name: &str| {
         text.lines()

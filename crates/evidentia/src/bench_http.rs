@@ -26,18 +26,12 @@ fn free_port() -> Result<u16, Failure> {
 }
 
 #[allow(clippy::print_stdout)]
-pub async fn run(
-    config: &Config,
-    concurrency: usize,
-    duration: Duration,
-    paths: Vec<String>,
-) -> Result<(), Failure> {
+pub async fn run(config: &Config, concurrency: usize, duration: Duration, paths: Vec<String>) -> Result<(), Failure> {
     let store = crate::commands::open_store(config).await?;
     let token = crate::bench::bench_token(&store).await?;
     drop(store);
     let port = free_port()?;
-    let mut cmd =
-        std::process::Command::new(std::env::current_exe().context("no executable path")?);
+    let mut cmd = std::process::Command::new(std::env::current_exe().context("no executable path")?);
     cmd.arg("serve")
         .arg("--data")
         .arg(&config.data)
@@ -46,8 +40,7 @@ pub async fn run(
     if let Some(db) = &config.database {
         cmd.arg("--database").arg(db);
     }
-    cmd.env("EVIDENTIA_LOG", "warn")
-        .stdout(std::process::Stdio::null());
+    cmd.env("EVIDENTIA_LOG", "warn").stdout(std::process::Stdio::null());
     let child = Child(cmd.spawn().context("cannot start the server")?);
     let pid = child.0.id();
     let base = format!("http://127.0.0.1:{port}");
@@ -77,8 +70,7 @@ pub async fn run(
     let paths = if paths.is_empty() {
         vec![
             "/api/v1/incidents?limit=50".to_owned(),
-            "/api/v1/incidents?limit=50&category=indiscriminate_attack&from=2015&to=2016"
-                .to_owned(),
+            "/api/v1/incidents?limit=50&category=indiscriminate_attack&from=2015&to=2016".to_owned(),
             "/api/v1/search?q=Oleksandr".to_owned(),
             "/api/v1/persons?limit=50&q=Коваль".to_owned(),
         ]
@@ -98,12 +90,7 @@ pub async fn run(
                 let mut bytes = 0usize;
                 while Instant::now() < deadline {
                     let t = Instant::now();
-                    match client
-                        .get(url.as_str())
-                        .bearer_auth(token.as_str())
-                        .send()
-                        .await
-                    {
+                    match client.get(url.as_str()).bearer_auth(token.as_str()).send().await {
                         Ok(r) if r.status().is_success() => {
                             bytes = r.bytes().await.map(|b| b.len()).unwrap_or(0);
                             samples.push(t.elapsed());

@@ -23,6 +23,10 @@ pub struct Config {
     pub max_json_bytes: usize,
     /// Log filter, e.g. `info` or `evidentia_server=debug`.
     pub log: String,
+    /// Mark session cookies `Secure`: set when users reach the server over TLS.
+    pub secure_cookies: bool,
+    /// Longest a browser session lasts, in hours.
+    pub session_hours: u32,
 }
 
 impl Default for Config {
@@ -34,6 +38,8 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             max_json_bytes: 1024 * 1024,
             log: "info,tower_http=warn".into(),
+            secure_cookies: false,
+            session_hours: 12,
         }
     }
 }
@@ -43,14 +49,13 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("data", &self.data)
-            .field(
-                "database",
-                &self.database.as_deref().map(evidentia_store::redact_url),
-            )
+            .field("database", &self.database.as_deref().map(evidentia_store::redact_url))
             .field("files", &self.files)
             .field("listen", &self.listen)
             .field("max_json_bytes", &self.max_json_bytes)
             .field("log", &self.log)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_hours", &self.session_hours)
             .finish()
     }
 }
@@ -69,10 +74,7 @@ impl Config {
     /// Builds the configuration from every layer. `env` is the process environment (a
     /// parameter so that tests do not depend on the machine).
     pub fn load(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let data_hint = flags
-            .data
-            .clone()
-            .or_else(|| env("EVIDENTIA_DATA").map(PathBuf::from));
+        let data_hint = flags.data.clone().or_else(|| env("EVIDENTIA_DATA").map(PathBuf::from));
         let file = flags
             .config_file
             .clone()
@@ -86,11 +88,9 @@ impl Config {
             });
         let mut config = match &file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| {
-                    format!("cannot read the configuration file {}", path.display())
-                })?;
-                toml::from_str::<Config>(&text)
-                    .with_context(|| format!("configuration file {}", path.display()))?
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+                toml::from_str::<Config>(&text).with_context(|| format!("configuration file {}", path.display()))?
             }
             None => Config::default(),
         };
@@ -116,6 +116,18 @@ impl Config {
         if let Some(v) = env("EVIDENTIA_LOG") {
             config.log = v;
         }
+        if let Some(v) = env("EVIDENTIA_SECURE_COOKIES") {
+            config.secure_cookies = match v.as_str() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" => false,
+                _ => anyhow::bail!("EVIDENTIA_SECURE_COOKIES={v:?} must be true or false"),
+            };
+        }
+        if let Some(v) = env("EVIDENTIA_SESSION_HOURS") {
+            config.session_hours = v
+                .parse()
+                .with_context(|| format!("EVIDENTIA_SESSION_HOURS={v:?} is not a number"))?;
+        }
         if let Some(v) = &flags.data {
             config.data = v.clone();
         }
@@ -140,9 +152,7 @@ impl Config {
 
     /// True when the records live in the data directory (the embedded default).
     pub fn embedded(&self) -> bool {
-        self.database
-            .as_deref()
-            .is_none_or(|d| d.starts_with("sqlite://"))
+        self.database.as_deref().is_none_or(|d| d.starts_with("sqlite://"))
     }
 }
 
@@ -160,11 +170,7 @@ mod tests {
             "listen = \"127.0.0.1:9000\"\nlog = \"debug\"\nmax_json_bytes = 10\n",
         )
         .unwrap();
-        let env: HashMap<&str, &str> = [
-            ("EVIDENTIA_LOG", "warn"),
-            ("EVIDENTIA_MAX_JSON_BYTES", "20"),
-        ]
-        .into();
+        let env: HashMap<&str, &str> = [("EVIDENTIA_LOG", "warn"), ("EVIDENTIA_MAX_JSON_BYTES", "20")].into();
         let get = |k: &str| env.get(k).map(|v| (*v).to_owned());
         let flags = Overrides {
             config_file: Some(file.clone()),

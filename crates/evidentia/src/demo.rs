@@ -20,11 +20,7 @@ pub struct DemoAdmin {
 
 const BATCH: usize = 5_000;
 
-fn to_new<B: RecordBody>(
-    r: &DemoRecord<B>,
-    orgs: &[Uuid],
-    author: &[Uuid],
-) -> Result<NewRecord, Failure> {
+fn to_new<B: RecordBody>(r: &DemoRecord<B>, orgs: &[Uuid], author: &[Uuid]) -> Result<NewRecord, Failure> {
     let organisation_id = *orgs
         .get(r.organisation)
         .ok_or_else(|| anyhow!("demo record without organisation"))?;

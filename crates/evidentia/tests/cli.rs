@@ -23,12 +23,7 @@ fn run(cmd: &mut Command, stdin: &str) -> (i32, String, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     (
         out.status.code().unwrap_or(-1),
@@ -49,29 +44,15 @@ fn accounts_from_the_command_line() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&data).unwrap().permissions().mode() & 0o777,
-            0o700
-        );
+        assert_eq!(std::fs::metadata(&data).unwrap().permissions().mode() & 0o777, 0o700);
     }
     let create = |email: &str, role: &str, password: &str| {
         run(
-            evidentia(&data).args([
-                "user",
-                "create",
-                "--email",
-                email,
-                "--role",
-                role,
-                "--password-stdin",
-            ]),
+            evidentia(&data).args(["user", "create", "--email", email, "--role", role, "--password-stdin"]),
             password,
         )
     };
-    assert_eq!(
-        create("Ada@Example.org", "admin", "a long enough passphrase\n").0,
-        0
-    );
+    assert_eq!(create("Ada@Example.org", "admin", "a long enough passphrase\n").0, 0);
     let (code, _, err) = create("ada@example.org", "viewer", "another long passphrase\n");
     assert_eq!(
         code, 2,
@@ -127,10 +108,7 @@ async fn serve(data: &std::path::Path) -> Server {
     let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the server did not start"
-        );
+        assert!(started.elapsed() < Duration::from_secs(20), "the server did not start");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Server(child, base)
@@ -172,8 +150,7 @@ async fn the_demo_serves_and_acknowledged_writes_survive_kill_9() {
 
     let mut acknowledged = Vec::new();
     for i in 0..20 {
-        let body =
-            serde_json::json!({"title": format!("Durable {i}"), "occurred": {"from": "2020"}});
+        let body = serde_json::json!({"title": format!("Durable {i}"), "occurred": {"from": "2020"}});
         let r = client
             .post(format!("{}/api/v1/incidents", server.1))
             .bearer_auth(&token)
@@ -207,11 +184,7 @@ fn a_data_directory_with_other_data_is_not_turned_into_a_demo() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     assert_eq!(
-        run(
-            evidentia(&data).args(["init", "--organisation", "Real office"]),
-            ""
-        )
-        .0,
+        run(evidentia(&data).args(["init", "--organisation", "Real office"]), "").0,
         0
     );
     let (code, _, err) = run(evidentia(&data).args(["demo", "--no-serve"]), "");

@@ -31,18 +31,15 @@ impl FromRequest<AppState> for JsonObject {
             ));
         }
         let limit = state.config.max_json_bytes;
-        let bytes = axum::body::to_bytes(req.into_body(), limit)
-            .await
-            .map_err(|e| {
-                if std::error::Error::source(&e)
-                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-                    || e.to_string().contains("length limit")
-                {
-                    ApiError::PayloadTooLarge(limit)
-                } else {
-                    ApiError::BadRequest("the request body could not be read".into(), Vec::new())
-                }
-            })?;
+        let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|e| {
+            if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                || e.to_string().contains("length limit")
+            {
+                ApiError::PayloadTooLarge(limit)
+            } else {
+                ApiError::BadRequest("the request body could not be read".into(), Vec::new())
+            }
+        })?;
         parse_object(&bytes).map(Self)
     }
 }
@@ -55,11 +52,7 @@ fn parse_object(bytes: &Bytes) -> Result<serde_json::Map<String, serde_json::Val
             Vec::new(),
         )),
         Err(e) => Err(ApiError::BadRequest(
-            format!(
-                "malformed JSON at line {} column {}: {e}",
-                e.line(),
-                e.column()
-            ),
+            format!("malformed JSON at line {} column {}: {e}", e.line(), e.column()),
             vec![FieldError {
                 field: String::new(),
                 code: "malformed".into(),

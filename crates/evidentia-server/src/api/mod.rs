@@ -1,9 +1,11 @@
 //! The HTTP API under `/api/v1`.
 
+pub mod admin;
 pub mod body;
 pub mod params;
 pub mod records;
 pub mod resources;
+pub mod session;
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -53,43 +55,28 @@ impl utoipa::Modify for BearerAuth {
 /// The API routes and the OpenAPI document describing exactly them.
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(
-            resources::incidents::list,
-            resources::incidents::create
-        ))
-        .routes(routes!(
-            resources::incidents::read,
-            resources::incidents::change
-        ))
+        .routes(routes!(resources::incidents::list, resources::incidents::create))
+        .routes(routes!(resources::incidents::read, resources::incidents::change))
         .routes(routes!(resources::incidents::history))
         .routes(routes!(incident_persons, add_incident_person))
-        .routes(routes!(
-            resources::persons::list,
-            resources::persons::create
-        ))
-        .routes(routes!(
-            resources::persons::read,
-            resources::persons::change
-        ))
+        .routes(routes!(resources::persons::list, resources::persons::create))
+        .routes(routes!(resources::persons::read, resources::persons::change))
         .routes(routes!(resources::persons::history))
-        .routes(routes!(
-            resources::evidence::list,
-            resources::evidence::create
-        ))
-        .routes(routes!(
-            resources::evidence::read,
-            resources::evidence::change
-        ))
+        .routes(routes!(resources::evidence::list, resources::evidence::create))
+        .routes(routes!(resources::evidence::read, resources::evidence::change))
         .routes(routes!(resources::evidence::history))
-        .routes(routes!(
-            resources::involvements::list,
-            resources::involvements::create
-        ))
-        .routes(routes!(
-            resources::involvements::read,
-            resources::involvements::change
-        ))
+        .routes(routes!(resources::involvements::list, resources::involvements::create))
+        .routes(routes!(resources::involvements::read, resources::involvements::change))
         .routes(routes!(resources::involvements::history))
+        .routes(routes!(session::sign_in, session::current, session::sign_out))
+        .routes(routes!(session::tokens, session::create_token))
+        .routes(routes!(session::revoke_token))
+        .routes(routes!(session::begin_totp, session::remove_totp))
+        .routes(routes!(session::confirm_totp))
+        .routes(routes!(admin::users, admin::create_user))
+        .routes(routes!(admin::reset_password))
+        .routes(routes!(admin::set_disabled))
+        .routes(routes!(admin::audit))
         .routes(routes!(search))
         .routes(routes!(vocabularies))
         .split_for_parts()
@@ -113,24 +100,20 @@ struct SearchPage {
     responses((status = 200, body = SearchPage), (status = 400, body = Problem, content_type = "application/problem+json")))]
 async fn search(
     State(state): State<AppState>,
-    Caller(viewer): Caller,
+    caller: Caller,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<impl IntoResponse> {
     let kind = form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "kind")
-        .map(|(_, v)| {
-            v.parse::<RecordKind>()
-                .map_err(|e| ApiError::bad_field("kind", e))
-        })
+        .map(|(_, v)| v.parse::<RecordKind>().map_err(|e| ApiError::bad_field("kind", e)))
         .transpose()?;
     let vocabularies = state.vocabularies();
-    let (mut query, _) =
-        params::list_query(kind, viewer, raw.as_deref(), &vocabularies, &["kind"])?;
+    let (mut query, _) = params::list_query(kind, caller.viewer.clone(), raw.as_deref(), &vocabularies, &["kind"])?;
     if query.text.is_none() {
         return Err(ApiError::bad_field("q", "say what to search for"));
     }
     query.kind = kind;
-    Ok(Json(records::list(&state, &query, true).await?))
+    Ok(Json(records::list(&state, &caller, &query, true).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -152,22 +135,22 @@ async fn vocabularies(State(state): State<AppState>) -> Json<VocabularyList> {
     responses((status = 200, body = InvolvementPage), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn incident_persons(
     State(state): State<AppState>,
-    Caller(viewer): Caller,
+    caller: Caller,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<impl IntoResponse> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
-    records::read(&state, &viewer, RecordKind::Incident, id).await?;
+    records::require_visible(&state, &caller, RecordKind::Incident, id).await?;
     let vocabularies = state.vocabularies();
     let (mut query, _) = params::list_query(
         Some(RecordKind::Involvement),
-        viewer,
+        caller.viewer.clone(),
         raw.as_deref(),
         &vocabularies,
         &[],
     )?;
     query.links.push(("incident_id".into(), id));
-    Ok(Json(records::list(&state, &query, false).await?))
+    Ok(Json(records::list(&state, &caller, &query, false).await?))
 }
 
 /// Records that a person was involved in an incident (`person_id`, `role`, `notes`).
@@ -181,17 +164,14 @@ async fn incident_persons(
     ))]
 async fn add_incident_person(
     State(state): State<AppState>,
-    Caller(viewer): Caller,
+    caller: Caller,
     Path(id): Path<String>,
     JsonObject(mut obj): JsonObject,
 ) -> ApiResult<impl IntoResponse> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
-    records::read(&state, &viewer, RecordKind::Incident, id).await?;
-    obj.insert(
-        "incident_id".into(),
-        serde_json::Value::String(id.to_string()),
-    );
-    let r = records::create::<Involvement>(&state, &viewer, obj).await?;
+    records::require_visible(&state, &caller, RecordKind::Incident, id).await?;
+    obj.insert("incident_id".into(), serde_json::Value::String(id.to_string()));
+    let r = records::create::<Involvement>(&state, &caller, obj).await?;
     let headers = records::record_headers(&r, "involvements");
     Ok((StatusCode::CREATED, headers, Json(records::record_json(&r))))
 }

@@ -76,9 +76,7 @@ pub fn encode_cursor(c: Cursor) -> String {
 }
 
 fn decode_cursor(s: &str) -> Option<Cursor> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(s)
-        .ok()?;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).ok()?;
     let text = String::from_utf8(raw).ok()?;
     let (key, id) = text.split_once('.')?;
     Some(Cursor {
@@ -155,6 +153,9 @@ pub fn list_query(
     let filters = term_filters(kind);
     for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         let (name, value) = (name.as_ref(), value.as_ref());
+        if name.chars().chain(value.chars()).any(char::is_control) {
+            return Err(ApiError::bad_field(name, "must not contain control characters"));
+        }
         match name {
             "limit" => {
                 let n: u32 = value
@@ -169,9 +170,10 @@ pub fn list_query(
                 q.limit = n;
             }
             "cursor" => {
-                q.after = Some(decode_cursor(value).ok_or_else(|| {
-                    ApiError::bad_field("cursor", "is not a cursor this API gave out")
-                })?);
+                q.after = Some(
+                    decode_cursor(value)
+                        .ok_or_else(|| ApiError::bad_field("cursor", "is not a cursor this API gave out"))?,
+                );
             }
             "q" => {
                 if value.chars().count() > MAX_QUERY_CHARS {
@@ -190,16 +192,11 @@ pub fn list_query(
             "to" => to = Some(parse_date("to", value)?),
             "bbox" => q.bbox = Some(parse_bbox(value)?),
             "organisation_id" => {
-                q.organisation_id = Some(
-                    Uuid::parse_str(value)
-                        .map_err(|_| ApiError::bad_field("organisation_id", "is not a UUID"))?,
-                );
+                q.organisation_id =
+                    Some(Uuid::parse_str(value).map_err(|_| ApiError::bad_field("organisation_id", "is not a UUID"))?);
             }
-            "incident_id" | "person_id"
-                if matches!(kind, Some(RecordKind::Involvement | RecordKind::Evidence)) =>
-            {
-                let id = Uuid::parse_str(value)
-                    .map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
+            "incident_id" | "person_id" if matches!(kind, Some(RecordKind::Involvement | RecordKind::Evidence)) => {
+                let id = Uuid::parse_str(value).map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
                 q.links.push((name.to_owned(), id));
             }
             "classification" => {
@@ -265,17 +262,17 @@ mod tests {
 
     #[test]
     fn filters_are_read() {
-        let q = parse("limit=5&status=verified,disputed&category=killing&from=2014-07&to=2014&bbox=-35,46,-30,48&sort=occurred").unwrap();
+        let q = parse(
+            "limit=5&status=verified,disputed&category=killing&from=2014-07&to=2014&bbox=-35,46,-30,48&sort=occurred",
+        )
+        .unwrap();
         assert_eq!(q.limit, 5);
         assert_eq!(q.statuses, ["verified", "disputed"]);
         assert_eq!(q.terms, ["category:killing"]);
         assert_eq!(q.period, Some((20140701, 20141231)));
         assert_eq!(q.sort, Sort::OccurredAsc);
         assert!(q.bbox.is_some());
-        assert_eq!(
-            parse("from=2015").unwrap().period,
-            Some((20150101, i32::MAX))
-        );
+        assert_eq!(parse("from=2015").unwrap().period, Some((20150101, i32::MAX)));
         assert_eq!(parse("to=2015").unwrap().period, Some((i32::MIN, 20151231)));
     }
 

@@ -10,17 +10,11 @@ use uuid::Uuid;
 use super::body::typed;
 use super::params::encode_cursor;
 use crate::AppState;
+use crate::auth::Caller;
 use crate::errors::{ApiError, ApiResult};
 
 /// Fields the server sets; a client may read them but never write them.
-const SERVER_FIELDS: &[&str] = &[
-    "id",
-    "version",
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-];
+const SERVER_FIELDS: &[&str] = &["id", "version", "created_at", "created_by", "updated_at", "updated_by"];
 
 /// A record as the API shows it: meta fields and content side by side.
 pub fn record_json(r: &StoredRecord) -> Value {
@@ -59,9 +53,7 @@ pub fn record_headers(r: &StoredRecord, path: &str) -> HeaderMap {
 
 /// The version an `If-Match` header names: `3`, `"3"` or `W/"3"`.
 pub fn if_match(headers: &HeaderMap) -> ApiResult<i64> {
-    let value = headers
-        .get(header::IF_MATCH)
-        .ok_or(ApiError::PreconditionRequired)?;
+    let value = headers.get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
     let text = value
         .to_str()
         .map_err(|_| ApiError::bad_field("If-Match", "is not readable text"))?;
@@ -72,20 +64,13 @@ pub fn if_match(headers: &HeaderMap) -> ApiResult<i64> {
         .ok_or_else(|| ApiError::bad_field("If-Match", "must be the record's version, e.g. \"3\""))
 }
 
-fn take_classification(
-    obj: &mut Map<String, Value>,
-    default: Classification,
-) -> ApiResult<Classification> {
+fn take_classification(obj: &mut Map<String, Value>, default: Classification) -> ApiResult<Classification> {
     match obj.remove("classification") {
         None | Some(Value::Null) => Ok(default),
         Some(Value::String(s)) => s
             .parse()
             .map_err(|e: String| ApiError::invalid_field("classification", "invalid", e)),
-        Some(_) => Err(ApiError::invalid_field(
-            "classification",
-            "invalid",
-            "must be a string",
-        )),
+        Some(_) => Err(ApiError::invalid_field("classification", "invalid", "must be a string")),
     }
 }
 
@@ -155,11 +140,7 @@ async fn check_links<B: RecordBody>(state: &AppState, viewer: &Viewer, body: &B)
     }
 }
 
-fn validate<B: RecordBody>(
-    state: &AppState,
-    body: &B,
-    classification: Classification,
-) -> ApiResult<()> {
+fn validate<B: RecordBody>(state: &AppState, body: &B, classification: Classification) -> ApiResult<()> {
     let vocabularies = state.vocabularies();
     evidentia_model::validate(body, classification, &vocabularies).map_err(ApiError::Validation)
 }
@@ -168,9 +149,10 @@ fn validate<B: RecordBody>(
 /// `internal`) and `organisation_id` (default: the caller's first organisation they may write in).
 pub async fn create<B: RecordBody>(
     state: &AppState,
-    viewer: &Viewer,
+    caller: &Caller,
     mut obj: Map<String, Value>,
 ) -> ApiResult<StoredRecord> {
+    let viewer = &caller.viewer;
     refuse_server_fields(&obj)?;
     let classification = take_classification(&mut obj, Classification::Internal)?;
     let organisation_id = match obj.remove("organisation_id") {
@@ -182,14 +164,12 @@ pub async fn create<B: RecordBody>(
                 .ok_or_else(|| unauthorised_or_forbidden(viewer, "create records"))?,
             _ => return Err(unauthorised_or_forbidden(viewer, "create records")),
         },
-        Some(v) => typed::<Uuid>(v)
-            .map_err(|_| ApiError::invalid_field("organisation_id", "invalid", "is not a UUID"))?,
+        Some(v) => {
+            typed::<Uuid>(v).map_err(|_| ApiError::invalid_field("organisation_id", "invalid", "is not a UUID"))?
+        }
     };
     if !viewer.may_write(organisation_id) {
-        return Err(unauthorised_or_forbidden(
-            viewer,
-            "create records in this organisation",
-        ));
+        return Err(unauthorised_or_forbidden(viewer, "create records in this organisation"));
     }
     let body: B = typed(Value::Object(obj))?;
     validate(state, &body, classification)?;
@@ -225,19 +205,26 @@ pub async fn create<B: RecordBody>(
     Ok(record)
 }
 
-/// A record the viewer may see, or 404.
-pub async fn read(
-    state: &AppState,
-    viewer: &Viewer,
-    kind: RecordKind,
-    id: Uuid,
-) -> ApiResult<StoredRecord> {
+/// A record the caller may see, or 404, without recording a read (for checks).
+async fn visible(state: &AppState, viewer: &Viewer, kind: RecordKind, id: Uuid) -> ApiResult<StoredRecord> {
     let r = state.store.get(kind, id).await?;
     if viewer.may_read(r.meta.organisation_id, r.meta.classification, r.published) {
         Ok(r)
     } else {
         Err(ApiError::NotFound)
     }
+}
+
+/// A record the caller may see, or 404; reads of confidential records are audited.
+pub async fn read(state: &AppState, caller: &Caller, kind: RecordKind, id: Uuid) -> ApiResult<StoredRecord> {
+    let r = visible(state, &caller.viewer, kind, id).await?;
+    crate::audit::confidential_reads(state, caller, [&r]).await?;
+    Ok(r)
+}
+
+/// Answers 404 unless the caller may see the record (nothing is read out, nothing audited).
+pub async fn require_visible(state: &AppState, caller: &Caller, kind: RecordKind, id: Uuid) -> ApiResult<()> {
+    visible(state, &caller.viewer, kind, id).await.map(|_| ())
 }
 
 /// RFC 7396 JSON merge patch.
@@ -266,11 +253,12 @@ fn merge_patch(target: &mut Map<String, Value>, patch: Map<String, Value>) {
 /// Applies a JSON merge patch to a record at the version named by `If-Match`.
 pub async fn patch<B: RecordBody>(
     state: &AppState,
-    viewer: &Viewer,
+    caller: &Caller,
     id: Uuid,
     expected_version: i64,
     patch: Map<String, Value>,
 ) -> ApiResult<StoredRecord> {
+    let viewer = &caller.viewer;
     refuse_server_fields(&patch)?;
     if patch.contains_key("organisation_id") {
         return Err(ApiError::invalid_field(
@@ -279,7 +267,7 @@ pub async fn patch<B: RecordBody>(
             "a record's owner does not change",
         ));
     }
-    let current = read(state, viewer, B::KIND, id).await?;
+    let current = read(state, caller, B::KIND, id).await?;
     if !viewer.may_write(current.meta.organisation_id) {
         return Err(unauthorised_or_forbidden(viewer, "change this record"));
     }
@@ -315,18 +303,13 @@ pub async fn patch<B: RecordBody>(
 }
 
 /// A page of records as `{"items": [...], "next_cursor": ...}`.
-pub async fn list(state: &AppState, query: &ListQuery, tagged: bool) -> ApiResult<Value> {
+pub async fn list(state: &AppState, caller: &Caller, query: &ListQuery, tagged: bool) -> ApiResult<Value> {
     let page = state.store.list(query).await?;
+    crate::audit::confidential_reads(state, caller, &page.items).await?;
     let items: Vec<Value> = page
         .items
         .iter()
-        .map(|r| {
-            if tagged {
-                tagged_record_json(r)
-            } else {
-                record_json(r)
-            }
-        })
+        .map(|r| if tagged { tagged_record_json(r) } else { record_json(r) })
         .collect();
     Ok(serde_json::json!({
         "items": items,
@@ -334,14 +317,9 @@ pub async fn list(state: &AppState, query: &ListQuery, tagged: bool) -> ApiResul
     }))
 }
 
-/// Every version of a record the viewer may see, oldest first.
-pub async fn history(
-    state: &AppState,
-    viewer: &Viewer,
-    kind: RecordKind,
-    id: Uuid,
-) -> ApiResult<Value> {
-    read(state, viewer, kind, id).await?;
+/// Every version of a record the caller may see, oldest first.
+pub async fn history(state: &AppState, caller: &Caller, kind: RecordKind, id: Uuid) -> ApiResult<Value> {
+    read(state, caller, kind, id).await?;
     let versions = state.store.history(kind, id).await?;
     Ok(serde_json::json!({ "items": versions, "next_cursor": null }))
 }

@@ -103,10 +103,10 @@ macro_rules! record_resource {
                     (status = 200, body = $page),
                     (status = 400, body = Problem, content_type = "application/problem+json"),
                 ))]
-            pub async fn list(State(state): State<AppState>, Caller(viewer): Caller, RawQuery(raw): RawQuery) -> ApiResult<impl IntoResponse> {
+            pub async fn list(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> ApiResult<impl IntoResponse> {
                 let vocabularies = state.vocabularies();
-                let (query, _) = params::list_query(Some(<$body>::KIND), viewer, raw.as_deref(), &vocabularies, &[])?;
-                Ok(Json(records::list(&state, &query, false).await?))
+                let (query, _) = params::list_query(Some(<$body>::KIND), caller.viewer.clone(), raw.as_deref(), &vocabularies, &[])?;
+                Ok(Json(records::list(&state, &caller, &query, false).await?))
             }
 
             #[utoipa::path(post, path = $path, tag = $tag,
@@ -121,8 +121,8 @@ macro_rules! record_resource {
                     (status = 415, body = Problem, content_type = "application/problem+json"),
                     (status = 422, body = Problem, content_type = "application/problem+json"),
                 ))]
-            pub async fn create(State(state): State<AppState>, Caller(viewer): Caller, JsonObject(obj): JsonObject) -> ApiResult<impl IntoResponse> {
-                let r = records::create::<$body>(&state, &viewer, obj).await?;
+            pub async fn create(State(state): State<AppState>, caller: Caller, JsonObject(obj): JsonObject) -> ApiResult<impl IntoResponse> {
+                let r = records::create::<$body>(&state, &caller, obj).await?;
                 let headers = records::record_headers(&r, stringify!($module));
                 Ok((StatusCode::CREATED, headers, Json(records::record_json(&r))))
             }
@@ -134,9 +134,9 @@ macro_rules! record_resource {
                     (status = 200, body = $record, headers(("ETag" = String))),
                     (status = 404, body = Problem, content_type = "application/problem+json"),
                 ))]
-            pub async fn read(State(state): State<AppState>, Caller(viewer): Caller, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+            pub async fn read(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
                 let id = parse_id(&id)?;
-                let r = records::read(&state, &viewer, <$body>::KIND, id).await?;
+                let r = records::read(&state, &caller, <$body>::KIND, id).await?;
                 Ok((records::record_headers(&r, stringify!($module)), Json(records::record_json(&r))))
             }
 
@@ -151,10 +151,10 @@ macro_rules! record_resource {
                     (status = 422, body = Problem, content_type = "application/problem+json"),
                     (status = 428, body = Problem, content_type = "application/problem+json"),
                 ))]
-            pub async fn change(State(state): State<AppState>, Caller(viewer): Caller, Path(id): Path<String>, headers: HeaderMap, JsonObject(obj): JsonObject) -> ApiResult<impl IntoResponse> {
+            pub async fn change(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap, JsonObject(obj): JsonObject) -> ApiResult<impl IntoResponse> {
                 let id = parse_id(&id)?;
                 let version = records::if_match(&headers)?;
-                let r = records::patch::<$body>(&state, &viewer, id, version, obj).await?;
+                let r = records::patch::<$body>(&state, &caller, id, version, obj).await?;
                 Ok((records::record_headers(&r, stringify!($module)), Json(records::record_json(&r))))
             }
 
@@ -165,9 +165,9 @@ macro_rules! record_resource {
                     (status = 200, body = super::HistoryPage),
                     (status = 404, body = Problem, content_type = "application/problem+json"),
                 ))]
-            pub async fn history(State(state): State<AppState>, Caller(viewer): Caller, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+            pub async fn history(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
                 let id = parse_id(&id)?;
-                Ok(Json(records::history(&state, &viewer, <$body>::KIND, id).await?))
+                Ok(Json(records::history(&state, &caller, <$body>::KIND, id).await?))
             }
 
             fn parse_id(id: &str) -> ApiResult<Uuid> {

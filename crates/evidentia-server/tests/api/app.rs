@@ -12,6 +12,8 @@ use uuid::Uuid;
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    /// E-mail addresses by the same names as the tokens.
+    pub emails: Vec<(&'static str, String)>,
     pub org: Uuid,
     pub other_org: Uuid,
     /// Tokens by name: admin, investigator, analyst, viewer (own organisation), outsider
@@ -22,6 +24,8 @@ pub struct TestApp {
 }
 
 pub const MAX_JSON: usize = 64 * 1024;
+/// Every test user's password.
+pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
     pub async fn start() -> Self {
@@ -35,10 +39,7 @@ impl TestApp {
         };
         let salt = Uuid::new_v4();
         let seed = u16::from_be_bytes([salt.as_bytes()[0], salt.as_bytes()[1]]);
-        let clock = Arc::new(FixedClock::seeded(
-            time::macros::datetime!(2024-05-01 09:00 UTC),
-            seed,
-        ));
+        let clock = Arc::new(FixedClock::seeded(time::macros::datetime!(2024-05-01 09:00 UTC), seed));
         let mut orgs = Vec::new();
         for name in ["Office", "Monitor"] {
             let org = Organisation {
@@ -50,6 +51,8 @@ impl TestApp {
             orgs.push(org.id);
         }
         let mut tokens = Vec::new();
+        let mut emails = Vec::new();
+        let password_hash = auth::hash_password(PASSWORD, [7; 16]).unwrap();
         let people: [(&'static str, usize, Role); 6] = [
             ("admin", 0, Role::Admin),
             ("investigator", 0, Role::Investigator),
@@ -63,7 +66,7 @@ impl TestApp {
                 id: Uuid::new_v4(),
                 email: format!("{name}.{salt}@example.org"),
                 display_name: name.into(),
-                password_hash: None,
+                password_hash: Some(password_hash.clone()),
                 created_at: clock.now(),
                 disabled: false,
             };
@@ -77,6 +80,7 @@ impl TestApp {
                 )
                 .await
                 .unwrap();
+            emails.push((name, user.email.clone()));
             let mut bytes = [0u8; 32];
             bytes[..16].copy_from_slice(salt.as_bytes());
             bytes[16] = u8::try_from(i).unwrap();
@@ -98,6 +102,7 @@ impl TestApp {
             clock,
             ServerConfig {
                 max_json_bytes: MAX_JSON,
+                ..ServerConfig::default()
             },
         )
         .await
@@ -112,6 +117,7 @@ impl TestApp {
         Self {
             base,
             client: reqwest::Client::new(),
+            emails,
 
             org: orgs[0],
             other_org: orgs[1],
@@ -119,6 +125,10 @@ impl TestApp {
             _dir: dir,
             _server: server,
         }
+    }
+
+    pub fn email(&self, who: &str) -> &str {
+        &self.emails.iter().find(|(n, _)| *n == who).unwrap().1
     }
 
     pub fn token(&self, who: &str) -> &str {
@@ -169,22 +179,17 @@ impl TestApp {
 pub async fn answer(r: Response) -> (u16, Value) {
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 /// The `field` of every error in a problem document.
 pub fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"]
-        .as_array()
-        .map_or_else(Vec::new, |errors| {
-            errors
-                .iter()
-                .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
+    problem["errors"].as_array().map_or_else(Vec::new, |errors| {
+        errors
+            .iter()
+            .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    })
 }
 
 pub fn incident(title: &str) -> Value {

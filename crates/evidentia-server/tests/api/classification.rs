@@ -16,18 +16,12 @@ async fn hidden_records_look_like_missing_ones() {
     assert_eq!(own, 200);
     let (status, hidden) = answer(app.get(&path, Some("outsider")).await).await;
     let (_, missing) = answer(
-        app.get(
-            &format!("/api/v1/incidents/{}", uuid::Uuid::nil()),
-            Some("outsider"),
-        )
-        .await,
+        app.get(&format!("/api/v1/incidents/{}", uuid::Uuid::nil()), Some("outsider"))
+            .await,
     )
     .await;
     assert_eq!(status, 404);
-    assert_eq!(
-        hidden, missing,
-        "a hidden record is answered like a missing one"
-    );
+    assert_eq!(hidden, missing, "a hidden record is answered like a missing one");
     let (status, _) = answer(app.get(&format!("{path}/history"), Some("outsider")).await).await;
     assert_eq!(status, 404);
     let (status, _) = answer(app.get(&path, None).await).await;
@@ -41,11 +35,7 @@ async fn hidden_records_look_like_missing_ones() {
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
 
     // Nor can an outsider change it.
-    let (status, _) = answer(
-        app.patch(&path, "other_investigator", 1, &json!({"title": "x"}))
-            .await,
-    )
-    .await;
+    let (status, _) = answer(app.patch(&path, "other_investigator", 1, &json!({"title": "x"})).await).await;
     assert_eq!(status, 404);
 }
 
@@ -59,8 +49,7 @@ async fn the_public_sees_only_published_public_records() {
     let mut draft = incident("Draft Verkhovodsk");
     draft["classification"] = json!("public");
     app.create("/api/v1/incidents", draft).await;
-    app.create("/api/v1/incidents", incident("Internal Verkhovodsk"))
-        .await;
+    app.create("/api/v1/incidents", incident("Internal Verkhovodsk")).await;
 
     let (_, page) = answer(app.get("/api/v1/search?q=Verkhovodsk", None).await).await;
     let titles: Vec<&str> = page["items"]
@@ -98,11 +87,7 @@ async fn roles_limit_writing() {
     assert_eq!(r.status(), 401);
     let mut elsewhere = incident("x");
     elsewhere["organisation_id"] = json!(app.other_org);
-    let (status, _) = answer(
-        app.post("/api/v1/incidents", "investigator", &elsewhere)
-            .await,
-    )
-    .await;
+    let (status, _) = answer(app.post("/api/v1/incidents", "investigator", &elsewhere).await).await;
     assert_eq!(status, 403);
     let created = app.create("/api/v1/incidents", incident("Mine")).await;
     let path = format!("/api/v1/incidents/{}", created["id"].as_str().unwrap());
@@ -115,8 +100,7 @@ async fn roles_limit_writing() {
 #[tokio::test]
 async fn contacts_keep_a_person_restricted() {
     let app = TestApp::start().await;
-    let body =
-        json!({"given_name": "Halyna", "contacts": "+000 11 22", "classification": "internal"});
+    let body = json!({"given_name": "Halyna", "contacts": "+000 11 22", "classification": "internal"});
     let (status, problem) = answer(app.post("/api/v1/persons", "investigator", &body).await).await;
     assert_eq!(status, 422);
     assert_eq!(crate::app::fields(&problem), ["classification"]);

@@ -2,6 +2,7 @@
 //! (default: a fresh SQLite file).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access;
 mod app;
 mod bad_input;
 mod classification;

@@ -23,8 +23,7 @@ async fn the_document_matches_the_routes() {
                 .await
                 .unwrap();
             assert_ne!(r.status(), 405, "{m} {url}");
-            let routed = r.status() != 404
-                || r.text().await.unwrap().contains("not-found") && path.contains("{id}");
+            let routed = r.status() != 404 || r.text().await.unwrap().contains("not-found") && path.contains("{id}");
             assert!(routed, "{m} {url} is documented but not routed");
         }
     }

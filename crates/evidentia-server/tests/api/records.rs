@@ -7,9 +7,7 @@ use crate::app::{TestApp, answer, incident};
 #[tokio::test]
 async fn create_change_and_find_an_incident() {
     let app = TestApp::start().await;
-    let created = app
-        .create("/api/v1/incidents", incident("Shelling of a street"))
-        .await;
+    let created = app.create("/api/v1/incidents", incident("Shelling of a street")).await;
     let id = created["id"].as_str().unwrap();
     assert_eq!(created["version"], 1);
     assert_eq!(created["classification"], "internal");
@@ -17,9 +15,7 @@ async fn create_change_and_find_an_incident() {
     assert_eq!(created["occurred"], json!({"from": "2014-07"}));
     assert_eq!(created["status"], "reported");
 
-    let r = app
-        .get(&format!("/api/v1/incidents/{id}"), Some("viewer"))
-        .await;
+    let r = app.get(&format!("/api/v1/incidents/{id}"), Some("viewer")).await;
     assert_eq!(r.headers()["etag"], "\"1\"");
     let (status, read) = answer(r).await;
     assert_eq!(status, 200);
@@ -45,11 +41,7 @@ async fn create_change_and_find_an_incident() {
     );
 
     // Someone who read version 1 cannot overwrite version 2.
-    let (status, problem) = answer(
-        app.patch(&path, "investigator", 1, &json!({"title": "Stale"}))
-            .await,
-    )
-    .await;
+    let (status, problem) = answer(app.patch(&path, "investigator", 1, &json!({"title": "Stale"})).await).await;
     assert_eq!(status, 412);
     assert_eq!(problem["current_version"], 2);
     let r = app
@@ -97,10 +89,7 @@ async fn search_crosses_scripts() {
     let count = |q: &'static str, kind: &'static str| {
         let app = &app;
         async move {
-            let path = format!(
-                "/api/v1/search?q={q}&kind={kind}&organisation_id={}",
-                app.org
-            );
+            let path = format!("/api/v1/search?q={q}&kind={kind}&organisation_id={}", app.org);
             let (status, page) = answer(app.get(&path, Some("viewer")).await).await;
             assert_eq!(status, 200, "{page}");
             page["items"].as_array().unwrap().len()
@@ -130,10 +119,7 @@ async fn pages_follow_the_cursor() {
         app.create("/api/v1/incidents", incident(&format!("Incident {i}")))
             .await;
     }
-    let mut path = format!(
-        "/api/v1/incidents?organisation_id={}&limit=3&sort=created",
-        app.org
-    );
+    let mut path = format!("/api/v1/incidents?organisation_id={}&limit=3&sort=created", app.org);
     let mut titles = Vec::new();
     loop {
         let (status, page) = answer(app.get(&path, Some("viewer")).await).await;
@@ -155,10 +141,7 @@ async fn pages_follow_the_cursor() {
             None => break,
         }
     }
-    assert_eq!(
-        titles,
-        (0..7).map(|i| format!("Incident {i}")).collect::<Vec<_>>()
-    );
+    assert_eq!(titles, (0..7).map(|i| format!("Incident {i}")).collect::<Vec<_>>());
 }
 
 #[tokio::test]
@@ -187,10 +170,7 @@ async fn persons_are_involved_in_incidents() {
     assert_eq!(involvement["incident_id"], inc["id"]);
     let (_, page) = answer(app.get(&path, Some("viewer")).await).await;
     assert_eq!(page["items"][0]["person_id"], person["id"]);
-    let by_person = format!(
-        "/api/v1/involvements?person_id={}",
-        person["id"].as_str().unwrap()
-    );
+    let by_person = format!("/api/v1/involvements?person_id={}", person["id"].as_str().unwrap());
     let (_, page) = answer(app.get(&by_person, Some("viewer")).await).await;
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
 

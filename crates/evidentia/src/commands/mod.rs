@@ -21,21 +21,13 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
         Command::Demo { no_serve, .. } => {
             let store = open_store(&config).await?;
             let admin = crate::demo::ensure_demo(store.as_ref(), clock.as_ref()).await?;
-            let token =
-                crate::accounts::create_token(store.as_ref(), clock.as_ref(), &admin.email, "demo")
-                    .await?;
+            let token = crate::accounts::create_token(store.as_ref(), clock.as_ref(), &admin.email, "demo").await?;
             #[allow(clippy::print_stdout)] // the product of this command
             {
-                println!(
-                    "Evidentia demo data set (fictional) in {}",
-                    config.data.display()
-                );
+                println!("Evidentia demo data set (fictional) in {}", config.data.display());
                 println!("  URL:      http://{}/", config.listen);
                 println!("  API:      http://{}/api/v1/openapi.json", config.listen);
-                println!(
-                    "  Administrator: {}  password: {}",
-                    admin.email, admin.password
-                );
+                println!("  Administrator: {}  password: {}", admin.email, admin.password);
                 println!("  API token: {token}");
                 println!(
                     "  Try: curl -H 'Authorization: Bearer {token}' 'http://{}/api/v1/search?q=Tykhorichchia'",
@@ -72,9 +64,7 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
         }
         Command::Token(TokenCommand::Create { email, name }) => {
             let store = open_store(&config).await?;
-            let token =
-                crate::accounts::create_token(store.as_ref(), clock.as_ref(), &email, &name)
-                    .await?;
+            let token = crate::accounts::create_token(store.as_ref(), clock.as_ref(), &email, &name).await?;
             #[allow(clippy::print_stdout)]
             {
                 println!("{token}");
@@ -92,9 +82,7 @@ fn read_password() -> Result<String, Failure> {
         .context("cannot read the password from standard input")?;
     let password = line.trim_end_matches(['\n', '\r']).to_owned();
     if password.is_empty() {
-        return Err(Failure::input(anyhow::anyhow!(
-            "no password on standard input"
-        )));
+        return Err(Failure::input(anyhow::anyhow!("no password on standard input")));
     }
     Ok(password)
 }
@@ -104,14 +92,12 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, Failure> {
     if config.embedded() {
         create_private_dir(&config.data)?;
     }
-    Ok(evidentia_store::open(&config.database_url())
-        .await
-        .with_context(|| {
-            format!(
-                "cannot open the database {}",
-                evidentia_store::redact_url(&config.database_url())
-            )
-        })?)
+    Ok(evidentia_store::open(&config.database_url()).await.with_context(|| {
+        format!(
+            "cannot open the database {}",
+            evidentia_store::redact_url(&config.database_url())
+        )
+    })?)
 }
 
 /// Creates a directory readable only by its owner: it holds records that can endanger people.
@@ -126,36 +112,23 @@ fn create_private_dir(path: &std::path::Path) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn init(
-    config: &Config,
-    clock: Arc<dyn Clock>,
-    organisation: Option<String>,
-) -> Result<(), Failure> {
+async fn init(config: &Config, clock: Arc<dyn Clock>, organisation: Option<String>) -> Result<(), Failure> {
     let store = open_store(config).await?;
     if let Some(name) = organisation {
         crate::accounts::create_organisation(store.as_ref(), clock.as_ref(), &name).await?;
         eprintln!("created organisation {name:?}");
     }
-    eprintln!(
-        "initialised {}",
-        evidentia_store::redact_url(&config.database_url())
-    );
+    eprintln!("initialised {}", evidentia_store::redact_url(&config.database_url()));
     Ok(())
 }
 
-async fn serve(
-    config: &Config,
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
-) -> Result<(), Failure> {
-    let state = AppState::new(
-        store,
-        clock,
-        ServerConfig {
-            max_json_bytes: config.max_json_bytes,
-        },
-    )
-    .await?;
+async fn serve(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<(), Failure> {
+    let server_config = ServerConfig {
+        max_json_bytes: config.max_json_bytes,
+        secure_cookies: config.secure_cookies,
+        session_lifetime: time::Duration::hours(i64::from(config.session_hours.clamp(1, 24 * 30))),
+    };
+    let state = AppState::new(store, clock, server_config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
