@@ -687,3 +687,17 @@ async fn hostile_credentials_get_clear_refusals() {
     .await;
     assert_eq!(status, 409);
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_protective_headers() {
+    let app = TestApp::start().await;
+    for (path, who) in [("/api/v1/incidents", Some("viewer")), ("/api/v1/nothing", None), ("/healthz", None)] {
+        let r = app.get(path, who).await;
+        let h = r.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    }
+}
