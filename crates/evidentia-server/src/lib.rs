@@ -67,6 +67,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub throttle: Arc<throttle::Throttle>,
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Signs the log's checkpoints; `None` on servers without the deployment's key.
+    pub log_signer: Option<Arc<evidentia_log::Signer>>,
     vocabularies: Arc<RwLock<Arc<Vocabularies>>>,
 }
 
@@ -85,8 +87,15 @@ impl AppState {
             config: Arc::new(config),
             throttle: Arc::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
+            log_signer: None,
             vocabularies: Arc::new(RwLock::new(Arc::new(vocabularies))),
         })
+    }
+
+    /// Gives the server the key that signs the log's checkpoints.
+    pub fn with_log_signer(mut self, signer: evidentia_log::Signer) -> Self {
+        self.log_signer = Some(Arc::new(signer));
+        self
     }
 
     /// `N` random bytes.

@@ -22,6 +22,14 @@ pub(crate) fn time_text(t: OffsetDateTime) -> String {
     )
 }
 
+/// A time as the API shows it (RFC 3339 in UTC, `time::serde::rfc3339`), at the microsecond
+/// precision both databases keep, so that content re-read from a row spells it the same way.
+pub(crate) fn api_time(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    let t = t.replace_nanosecond(t.microsecond() * 1_000).unwrap_or(t);
+    t.format(&Rfc3339).unwrap_or_else(|_| time_text(t))
+}
+
 pub(crate) fn parse_time(s: &str) -> Result<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|e| corrupt("time", s, e))
 }

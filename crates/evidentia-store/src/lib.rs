@@ -9,6 +9,7 @@
 //! server instances on one PostgreSQL — and the two backends — find the same records.
 
 mod codec;
+mod log;
 pub mod postgres;
 mod query;
 pub mod sqlite;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub use evidentia_log::Hash;
 pub use query::{MAX_SEARCH_WORDS, search_words};
 
 /// What can go wrong in a store.
@@ -44,6 +46,24 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The content of one version of a record, whose `evidentia_log::event::content_hash` the log
+/// records: its meta fields and body, times in RFC 3339 UTC as the API shows them. `evidentia
+/// verify` recomputes it from the stored row.
+pub fn record_content(kind: RecordKind, meta: &Meta, body: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "id": meta.id,
+        "kind": kind.as_str(),
+        "organisation_id": meta.organisation_id,
+        "classification": meta.classification.as_str(),
+        "version": meta.version,
+        "created_at": codec::api_time(meta.created_at),
+        "created_by": meta.created_by,
+        "updated_at": codec::api_time(meta.updated_at),
+        "updated_by": meta.updated_by,
+        "body": body,
+    })
+}
 
 /// A record as stored: its meta fields and its body as JSON.
 #[derive(Debug, Clone, PartialEq)]
@@ -321,6 +341,32 @@ pub trait Store: Send + Sync {
     async fn count(&self, query: &ListQuery) -> Result<u64>;
     /// Every version, oldest first.
     async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<HistoryEntry>>;
+
+    // The tamper-evident log. Record writes (`insert`, `update`) and `append_audit` append their
+    // events themselves, in their own transaction.
+
+    /// Appends events (custody, export, file ingestion …) in one transaction; returns the index of
+    /// the first.
+    async fn append_events(&self, events: &[evidentia_log::Event]) -> Result<u64>;
+    /// Number of leaves in the log.
+    async fn log_size(&self) -> Result<u64>;
+    /// Up to `limit` leaves from index `from`, in order: (index, canonical JSON event).
+    async fn log_leaves(&self, from: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>>;
+    /// The root hash of the tree of the first `size` leaves (`Invalid` beyond the log).
+    async fn log_root(&self, size: u64) -> Result<Hash>;
+    /// The RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves.
+    async fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>>;
+    /// The RFC 9162 consistency proof between the trees of `old` and `new` leaves.
+    async fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>>;
+    /// The last leaf naming a record: (index, canonical JSON event).
+    async fn latest_event_for(&self, record_id: Uuid) -> Result<Option<(u64, Vec<u8>)>>;
+    /// Keeps a signed checkpoint of the tree of `size` leaves. A size at or below the latest kept
+    /// one is refused (`Invalid`) unless the very same checkpoint is kept already.
+    async fn put_checkpoint(&self, size: u64, note: &str, at: OffsetDateTime) -> Result<()>;
+    /// Every kept checkpoint, smallest size first: (size, signed note).
+    async fn checkpoints(&self) -> Result<Vec<(u64, String)>>;
+    /// The checkpoint of the largest size, if any.
+    async fn latest_checkpoint(&self) -> Result<Option<(u64, String)>>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` or `postgres://…`, creating or migrating its

@@ -21,7 +21,10 @@ use tokio_postgres::types::{FromSql, ToSql, Type};
 use tokio_postgres::{NoTls, Row};
 use uuid::Uuid;
 
+use evidentia_log::{Event, Frontier, Hash};
+
 use crate::codec::{check_new, parse_classification, parse_kind, parse_role, search_keys, time_key};
+use crate::log::{MAX_LEAVES_PAGE, PendingLeaf, ProofQuery, db_int, from_db_int, hash_from_bytes};
 use crate::query::{Dialect, Param, RECORD_COLUMNS, cursor_key, list_sql};
 use crate::{
     ApiToken, AuditEntry, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page, RecordUpdate,
@@ -32,11 +35,33 @@ use crate::{
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_records.sql")),
     (2, include_str!("../migrations/postgres/0002_access.sql")),
+    (3, include_str!("../migrations/postgres/0003_log.sql")),
 ];
 
 /// Held (for the length of one transaction) by the instance that migrates, so that several
 /// instances starting at once run each migration once. Any fixed number unique to Evidentia.
 const MIGRATION_LOCK: i64 = 0x4576_6964_656e_7469; // "Evidenti"
+
+/// Held (for the length of one transaction) by every transaction that appends to the log, taken
+/// first thing, so that instances sharing the database append one at a time: leaf indexes stay
+/// gapless and each append starts from the frontier the previous one left.
+const LOG_LOCK: i64 = 0x4576_6964_4c6f_6721; // "EvidLog!"
+
+/// Rows per `INSERT … SELECT FROM UNNEST(…)` of log leaves or nodes.
+const LOG_CHUNK: usize = 10_000;
+
+/// The log's size and its peaks (the subtrees of the binary decomposition of the size, largest
+/// first: for each set bit k, level k at index (size >> (k + 1)) * 2), in one query.
+const LOG_FRONTIER: &str = "WITH s AS (SELECT COALESCE(MAX(idx) + 1, 0)::bigint AS n FROM log_leaves)
+     SELECT s.n, p.level, ln.hash
+     FROM s
+     LEFT JOIN LATERAL (
+         SELECT g::smallint AS level FROM generate_series(62, 0, -1) AS g WHERE (s.n >> g) & 1 = 1
+     ) p ON true
+     LEFT JOIN log_nodes ln ON ln.level = p.level AND ln.idx = (s.n >> (p.level + 1)) * 2
+     ORDER BY p.level DESC NULLS LAST";
+
+const LOG_SIZE: &str = "SELECT COALESCE(MAX(idx) + 1, 0)::bigint FROM log_leaves";
 
 const POOL_SIZE: usize = 16;
 
@@ -352,6 +377,62 @@ async fn insert_chunk(tx: &deadpool_postgres::Transaction<'_>, records: &[NewRec
     write_index(tx, &index).await
 }
 
+async fn lock_log(tx: &deadpool_postgres::Transaction<'_>) -> Result<()> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOG_LOCK]).await?;
+    Ok(())
+}
+
+async fn log_size(client: &impl deadpool_postgres::GenericClient) -> Result<u64> {
+    let stmt = client.prepare_cached(LOG_SIZE).await?;
+    let n: i64 = col(&client.query_one(&stmt, &[]).await?, 0)?;
+    from_db_int(n)
+}
+
+/// Appends leaves at the end of a transaction that holds [`LOG_LOCK`]; returns the first index.
+async fn append_leaves(tx: &deadpool_postgres::Transaction<'_>, leaves: Vec<PendingLeaf>) -> Result<u64> {
+    let stmt = tx.prepare_cached(LOG_FRONTIER).await?;
+    let rows = tx.query(&stmt, &[]).await?;
+    let mut size = 0;
+    let mut peaks = Vec::new();
+    for row in &rows {
+        size = col::<i64>(row, 0)?;
+        if let Some(level) = col::<Option<i16>>(row, 1)? {
+            let hash: Option<&[u8]> = col(row, 2)?;
+            let hash =
+                hash.ok_or_else(|| StoreError::Backend(format!("the log has no peak subtree at level {level}")))?;
+            peaks.push(hash_from_bytes(hash)?);
+        }
+    }
+    let mut frontier: Frontier = crate::log::frontier_from_peaks(from_db_int(size)?, peaks)?;
+    let appended = crate::log::append(&mut frontier, leaves)?;
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO log_leaves (idx, data, record_id, at)
+             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::uuid[], $4::timestamptz[])",
+        )
+        .await?;
+    for chunk in appended.leaves.chunks(LOG_CHUNK) {
+        let idx = chunk.iter().map(|(i, _)| db_int(*i)).collect::<Result<Vec<_>>>()?;
+        let data = chunk.iter().map(|(_, l)| l.data.as_str()).collect::<Vec<_>>();
+        let ids = chunk.iter().map(|(_, l)| l.record_id).collect::<Vec<_>>();
+        let at = chunk.iter().map(|(_, l)| l.at).collect::<Vec<_>>();
+        tx.execute(&stmt, &[&idx, &data, &ids, &at]).await?;
+    }
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO log_nodes (level, idx, hash)
+             SELECT * FROM UNNEST($1::smallint[], $2::bigint[], $3::bytea[])",
+        )
+        .await?;
+    for chunk in appended.nodes.chunks(LOG_CHUNK) {
+        let levels = chunk.iter().map(|n| i16::from(n.level)).collect::<Vec<_>>();
+        let idx = chunk.iter().map(|n| db_int(n.index)).collect::<Result<Vec<_>>>()?;
+        let hashes = chunk.iter().map(|n| &n.hash[..]).collect::<Vec<_>>();
+        tx.execute(&stmt, &[&levels, &idx, &hashes]).await?;
+    }
+    Ok(appended.first)
+}
+
 /// The PostgreSQL backend.
 pub struct PostgresStore {
     pool: Pool,
@@ -393,6 +474,28 @@ impl PostgresStore {
 
     async fn client(&self) -> Result<deadpool_postgres::Client> {
         Ok(self.pool.get().await?)
+    }
+
+    /// Answers a root or proof query from the stored subtrees, fetched in one query.
+    async fn prove(&self, query: ProofQuery) -> Result<Vec<Hash>> {
+        let client = self.client().await?;
+        query.check(log_size(&client).await?)?;
+        let positions = query.positions()?;
+        let levels = positions.iter().map(|(l, _)| i16::from(*l)).collect::<Vec<_>>();
+        let idx = positions.iter().map(|(_, i)| db_int(*i)).collect::<Result<Vec<_>>>()?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT n.level, n.idx, n.hash FROM log_nodes n
+                 JOIN UNNEST($1::smallint[], $2::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx",
+            )
+            .await?;
+        let mut nodes = std::collections::HashMap::new();
+        for row in client.query(&stmt, &[&levels, &idx]).await? {
+            let level = u8::try_from(col::<i16>(&row, 0)?)
+                .map_err(|_| StoreError::Backend("stored log level out of range".into()))?;
+            nodes.insert((level, from_db_int(col(&row, 1)?)?), hash_from_bytes(col(&row, 2)?)?);
+        }
+        query.answer(nodes)
     }
 
     async fn migrate(&self) -> Result<()> {
@@ -797,14 +900,17 @@ impl Store for PostgresStore {
     }
 
     async fn append_audit(&self, entry: &AuditEntry) -> Result<i64> {
-        let client = self.client().await?;
-        let stmt = client
+        let leaf = crate::log::audit_leaf(entry)?;
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        lock_log(&tx).await?;
+        let stmt = tx
             .prepare_cached(
                 "INSERT INTO audit_log (at, actor, action, target, address, detail)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
             )
             .await?;
-        let row = client
+        let row = tx
             .query_one(
                 &stmt,
                 &[
@@ -817,7 +923,10 @@ impl Store for PostgresStore {
                 ],
             )
             .await?;
-        col(&row, 0)
+        let seq = col(&row, 0)?;
+        append_leaves(&tx, vec![leaf]).await?;
+        tx.commit().await?;
+        Ok(seq)
     }
 
     async fn audit(&self, limit: u32, before: Option<i64>) -> Result<Vec<AuditEntry>> {
@@ -868,11 +977,17 @@ impl Store for PostgresStore {
         if records.is_empty() {
             return Ok(());
         }
+        let leaves = records
+            .iter()
+            .map(|r| crate::log::record_leaf(r.kind, &r.meta, &r.body, None))
+            .collect::<Result<Vec<_>>>()?;
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
+        lock_log(&tx).await?;
         for chunk in records.chunks(INSERT_CHUNK) {
             insert_chunk(&tx, chunk).await?;
         }
+        append_leaves(&tx, leaves).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -880,15 +995,19 @@ impl Store for PostgresStore {
     async fn update(&self, u: RecordUpdate) -> Result<StoredRecord> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
+        lock_log(&tx).await?;
         // The row lock makes a concurrent update of the same record wait, then see the new version.
         let stmt = tx
-            .prepare_cached("SELECT version FROM records WHERE id = $1 AND kind = $2 FOR UPDATE")
+            .prepare_cached(&format!(
+                "SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = $1 AND r.kind = $2 FOR UPDATE"
+            ))
             .await?;
         let row = tx
             .query_opt(&stmt, &[&u.id, &u.kind.as_str()])
             .await?
             .ok_or(StoreError::NotFound)?;
-        let version: i64 = col(&row, 0)?;
+        let old = record_from_row(&row)?;
+        let version = old.meta.version;
         if version != u.expected_version {
             return Err(StoreError::Conflict { current: version });
         }
@@ -943,6 +1062,9 @@ impl Store for PostgresStore {
             .await?;
         tx.execute(&stmt, &[&u.id]).await?;
         write_index(&tx, &[(u.id, &u.index)]).await?;
+        let previous = crate::log::content_hash(old.kind, &old.meta, &old.body)?;
+        let leaf = crate::log::record_leaf(record.kind, &record.meta, &record.body, Some(previous))?;
+        append_leaves(&tx, vec![leaf]).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -1028,7 +1150,108 @@ impl Store for PostgresStore {
             })
             .collect()
     }
+
+    async fn append_events(&self, events: &[Event]) -> Result<u64> {
+        let leaves = crate::log::event_leaves(events)?;
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        lock_log(&tx).await?;
+        let first = append_leaves(&tx, leaves).await?;
+        tx.commit().await?;
+        Ok(first)
+    }
+
+    async fn log_size(&self) -> Result<u64> {
+        let client = self.client().await?;
+        log_size(&client).await
+    }
+
+    async fn log_leaves(&self, from: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("SELECT idx, data FROM log_leaves WHERE idx >= $1 ORDER BY idx LIMIT $2")
+            .await?;
+        client
+            .query(&stmt, &[&db_int(from)?, &i64::from(limit.clamp(1, MAX_LEAVES_PAGE))])
+            .await?
+            .iter()
+            .map(|r| Ok((from_db_int(col(r, 0)?)?, col::<String>(r, 1)?.into_bytes())))
+            .collect()
+    }
+
+    async fn log_root(&self, size: u64) -> Result<Hash> {
+        let answer = self.prove(ProofQuery::Root { size }).await?;
+        answer
+            .first()
+            .copied()
+            .ok_or_else(|| StoreError::Backend("log root not computed".into()))
+    }
+
+    async fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>> {
+        self.prove(ProofQuery::Inclusion { index, size }).await
+    }
+
+    async fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>> {
+        self.prove(ProofQuery::Consistency { old, new }).await
+    }
+
+    async fn latest_event_for(&self, record_id: Uuid) -> Result<Option<(u64, Vec<u8>)>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached("SELECT idx, data FROM log_leaves WHERE record_id = $1 ORDER BY idx DESC LIMIT 1")
+            .await?;
+        client
+            .query_opt(&stmt, &[&record_id])
+            .await?
+            .map(|r| Ok((from_db_int(col(&r, 0)?)?, col::<String>(&r, 1)?.into_bytes())))
+            .transpose()
+    }
+
+    async fn put_checkpoint(&self, size: u64, note: &str, at: OffsetDateTime) -> Result<()> {
+        let size_db = db_int(size)?;
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // Serialised with appends and other checkpoints, so "the latest" cannot change meanwhile.
+        lock_log(&tx).await?;
+        let same: Option<String> = tx
+            .query_opt("SELECT note FROM log_checkpoints WHERE size = $1", &[&size_db])
+            .await?
+            .map(|r| col(&r, 0))
+            .transpose()?;
+        let latest: Option<i64> = col(&tx.query_one("SELECT MAX(size) FROM log_checkpoints", &[]).await?, 0)?;
+        let current = log_size(&tx).await?;
+        crate::log::check_checkpoint(size, note, same.as_deref(), latest.map(from_db_int).transpose()?, current)?;
+        if same.is_none() {
+            tx.execute(
+                "INSERT INTO log_checkpoints (size, note, created_at) VALUES ($1, $2, $3)",
+                &[&size_db, &note, &at],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<(u64, String)>> {
+        let client = self.client().await?;
+        client
+            .query("SELECT size, note FROM log_checkpoints ORDER BY size", &[])
+            .await?
+            .iter()
+            .map(|r| Ok((from_db_int(col(r, 0)?)?, col(r, 1)?)))
+            .collect()
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<(u64, String)>> {
+        let client = self.client().await?;
+        client
+            .query_opt("SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1", &[])
+            .await?
+            .map(|r| Ok((from_db_int(col(&r, 0)?)?, col(&r, 1)?)))
+            .transpose()
+    }
 }
+
 
 /// PostgreSQL against the reference backend: the same calls must give the same answers. Each test
 /// makes a database of its own on the server `EVIDENTIA_TEST_PG_ADMIN_URL` names (see

@@ -15,9 +15,12 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, param
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use evidentia_log::{Event, Frontier, Hash};
+
 use crate::codec::{
     check_new, parse_classification, parse_kind, parse_role, parse_time, parse_uuid, search_keys, time_key, time_text,
 };
+use crate::log::{MAX_LEAVES_PAGE, PendingLeaf, ProofQuery, db_int, from_db_int, hash_from_bytes, peak_positions};
 use crate::query::{Dialect, Param, cursor_key, list_sql};
 use crate::{
     ApiToken, AuditEntry, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page, RecordUpdate,
@@ -27,6 +30,7 @@ use crate::{
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_records.sql")),
     (2, include_str!("../migrations/sqlite/0002_access.sql")),
+    (3, include_str!("../migrations/sqlite/0003_log.sql")),
 ];
 const READERS: usize = 4;
 
@@ -51,6 +55,10 @@ impl From<rusqlite::Error> for StoreError {
 /// The SQLite backend.
 pub struct SqliteStore {
     writer: Arc<Mutex<Connection>>,
+    /// The log's right edge as this process last wrote it, guarded by the writer lock (taken
+    /// after it). Checked against the stored size before each append, as another process may
+    /// have written to the file since.
+    frontier: Arc<Mutex<Option<Frontier>>>,
     readers: Arc<Mutex<Vec<Connection>>>,
     reader_slots: tokio::sync::Semaphore,
 }
@@ -307,6 +315,47 @@ fn update_record(tx: &Transaction<'_>, u: &RecordUpdate) -> Result<()> {
     write_index(tx, rowid, &id, &u.index)
 }
 
+/// The number of leaves stored, whoever wrote them.
+fn stored_log_size(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(idx) + 1, 0) FROM log_leaves")?
+        .query_row([], |r| r.get(0))?;
+    from_db_int(n)
+}
+
+/// The frontier of the stored tree of `size` leaves, from its peaks.
+fn load_frontier(conn: &Connection, size: u64) -> Result<Frontier> {
+    let mut stmt = conn.prepare_cached("SELECT hash FROM log_nodes WHERE level = ? AND idx = ?")?;
+    let mut peaks = Vec::new();
+    for (level, index) in peak_positions(size) {
+        let hash: Option<Vec<u8>> = stmt
+            .query_row(params![level, db_int(index)?], |r| r.get(0))
+            .optional()?;
+        let hash = hash.ok_or_else(|| {
+            StoreError::Backend(format!("the log has no subtree at level {level}, index {index}"))
+        })?;
+        peaks.push(hash_from_bytes(&hash)?);
+    }
+    crate::log::frontier_from_peaks(size, peaks)
+}
+
+fn write_appended(tx: &Transaction<'_>, appended: &crate::log::Appended) -> Result<()> {
+    let mut leaf = tx.prepare_cached("INSERT INTO log_leaves (idx, data, record_id, at) VALUES (?, ?, ?, ?)")?;
+    for (index, l) in &appended.leaves {
+        leaf.execute(params![
+            db_int(*index)?,
+            l.data,
+            l.record_id.map(|id| id.to_string()),
+            time_text(l.at)
+        ])?;
+    }
+    let mut node = tx.prepare_cached("INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)")?;
+    for n in &appended.nodes {
+        node.execute(params![n.level, db_int(n.index)?, &n.hash[..]])?;
+    }
+    Ok(())
+}
+
 fn get_record(conn: &Connection, kind: RecordKind, id: Uuid) -> Result<StoredRecord> {
     let sql = format!(
         "SELECT {} FROM records r WHERE r.id = ? AND r.kind = ?",
@@ -345,6 +394,7 @@ impl SqliteStore {
         }
         Ok(Self {
             writer: Arc::new(Mutex::new(writer)),
+            frontier: Arc::new(Mutex::new(None)),
             readers: Arc::new(Mutex::new(readers)),
             reader_slots: tokio::sync::Semaphore::new(READERS),
         })
@@ -367,6 +417,55 @@ impl SqliteStore {
         })
         .await
         .map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+
+    /// A write that appends to the log: `f` does the write and pushes its events; they are
+    /// appended at the end of the same transaction. Returns `f`'s result and the first new index.
+    async fn write_logged<T, F>(&self, f: F) -> Result<(T, u64)>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>, &mut Vec<PendingLeaf>) -> Result<T> + Send + 'static,
+    {
+        let writer = Arc::clone(&self.writer);
+        let cache = Arc::clone(&self.frontier);
+        tokio::task::spawn_blocking(move || {
+            let mut conn = writer
+                .lock()
+                .map_err(|_| StoreError::Backend("writer lock poisoned".into()))?;
+            let mut cached = cache
+                .lock()
+                .map_err(|_| StoreError::Backend("log frontier lock poisoned".into()))?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut leaves = Vec::new();
+            let out = f(&tx, &mut leaves)?;
+            let size = stored_log_size(&tx)?;
+            let mut frontier = match cached.as_ref() {
+                Some(f) if f.size() == size => f.clone(),
+                _ => load_frontier(&tx, size)?,
+            };
+            let appended = crate::log::append(&mut frontier, leaves)?;
+            write_appended(&tx, &appended)?;
+            tx.commit()?;
+            *cached = Some(frontier);
+            Ok((out, appended.first))
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+
+    /// Answers a root or proof query from the stored subtrees.
+    async fn prove(&self, query: ProofQuery) -> Result<Vec<Hash>> {
+        self.read(move |c| {
+            query.check(stored_log_size(c)?)?;
+            let mut stmt = c.prepare_cached("SELECT hash FROM log_nodes WHERE level = ? AND idx = ?")?;
+            let mut nodes = std::collections::HashMap::new();
+            for (level, index) in query.positions()? {
+                let hash: Vec<u8> = stmt.query_row(params![level, db_int(index)?], |r| r.get(0))?;
+                nodes.insert((level, index), hash_from_bytes(&hash)?);
+            }
+            query.answer(nodes)
+        })
+        .await
     }
 
     async fn read<T, F>(&self, f: F) -> Result<T>
@@ -821,7 +920,9 @@ impl Store for SqliteStore {
 
     async fn append_audit(&self, entry: &AuditEntry) -> Result<i64> {
         let e = entry.clone();
-        self.write(move |tx| {
+        let leaf = crate::log::audit_leaf(&e)?;
+        self.write_logged(move |tx, leaves| {
+            leaves.push(leaf);
             tx.execute(
                 "INSERT INTO audit_log (at, actor, action, target, address, detail) VALUES (?, ?, ?, ?, ?, ?)",
                 params![
@@ -836,6 +937,7 @@ impl Store for SqliteStore {
             Ok(tx.last_insert_rowid())
         })
         .await
+        .map(|(seq, _)| seq)
     }
 
     async fn audit(&self, limit: u32, before: Option<i64>) -> Result<Vec<AuditEntry>> {
@@ -876,22 +978,33 @@ impl Store for SqliteStore {
     }
 
     async fn insert(&self, records: Vec<NewRecord>) -> Result<()> {
-        self.write(move |tx| {
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.write_logged(move |tx, leaves| {
+            leaves.reserve(records.len());
             for r in &records {
                 insert_record(tx, r)?;
+                leaves.push(crate::log::record_leaf(r.kind, &r.meta, &r.body, None)?);
             }
             Ok(())
         })
         .await
+        .map(|_| ())
     }
 
     async fn update(&self, update: RecordUpdate) -> Result<StoredRecord> {
         let (kind, id) = (update.kind, update.id);
-        self.write(move |tx| {
+        self.write_logged(move |tx, leaves| {
+            let old = get_record(tx, kind, id)?;
             update_record(tx, &update)?;
-            get_record(tx, kind, id)
+            let new = get_record(tx, kind, id)?;
+            let previous = crate::log::content_hash(old.kind, &old.meta, &old.body)?;
+            leaves.push(crate::log::record_leaf(new.kind, &new.meta, &new.body, Some(previous))?);
+            Ok(new)
         })
         .await
+        .map(|(record, _)| record)
     }
 
     async fn get(&self, kind: RecordKind, id: Uuid) -> Result<StoredRecord> {
@@ -968,6 +1081,106 @@ impl Store for SqliteStore {
                 body: current.body,
             });
             Ok(out)
+        })
+        .await
+    }
+
+    async fn append_events(&self, events: &[Event]) -> Result<u64> {
+        let pending = crate::log::event_leaves(events)?;
+        self.write_logged(move |_, leaves| {
+            leaves.extend(pending);
+            Ok(())
+        })
+        .await
+        .map(|(_, first)| first)
+    }
+
+    async fn log_size(&self) -> Result<u64> {
+        self.read(stored_log_size).await
+    }
+
+    async fn log_leaves(&self, from: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {
+        let from = db_int(from)?;
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached("SELECT idx, data FROM log_leaves WHERE idx >= ? ORDER BY idx LIMIT ?")?;
+            let mut rows = stmt.query(params![from, i64::from(limit.clamp(1, MAX_LEAVES_PAGE))])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push((from_db_int(r.get(0)?)?, r.get::<_, String>(1)?.into_bytes()));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn log_root(&self, size: u64) -> Result<Hash> {
+        let answer = self.prove(ProofQuery::Root { size }).await?;
+        answer
+            .first()
+            .copied()
+            .ok_or_else(|| StoreError::Backend("log root not computed".into()))
+    }
+
+    async fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>> {
+        self.prove(ProofQuery::Inclusion { index, size }).await
+    }
+
+    async fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>> {
+        self.prove(ProofQuery::Consistency { old, new }).await
+    }
+
+    async fn latest_event_for(&self, record_id: Uuid) -> Result<Option<(u64, Vec<u8>)>> {
+        self.read(move |c| {
+            c.prepare_cached("SELECT idx, data FROM log_leaves WHERE record_id = ? ORDER BY idx DESC LIMIT 1")?
+                .query_row([record_id.to_string()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .optional()?
+                .map(|(idx, data)| Ok((from_db_int(idx)?, data.into_bytes())))
+                .transpose()
+        })
+        .await
+    }
+
+    async fn put_checkpoint(&self, size: u64, note: &str, at: OffsetDateTime) -> Result<()> {
+        let note = note.to_owned();
+        self.write(move |tx| {
+            let size_db = db_int(size)?;
+            let same: Option<String> = tx
+                .query_row("SELECT note FROM log_checkpoints WHERE size = ?", [size_db], |r| r.get(0))
+                .optional()?;
+            let latest: Option<i64> = tx.query_row("SELECT MAX(size) FROM log_checkpoints", [], |r| r.get(0))?;
+            let log_size = stored_log_size(tx)?;
+            crate::log::check_checkpoint(size, &note, same.as_deref(), latest.map(from_db_int).transpose()?, log_size)?;
+            if same.is_none() {
+                tx.execute(
+                    "INSERT INTO log_checkpoints (size, note, created_at) VALUES (?, ?, ?)",
+                    params![size_db, note, time_text(at)],
+                )?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<(u64, String)>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached("SELECT size, note FROM log_checkpoints ORDER BY size")?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push((from_db_int(r.get(0)?)?, r.get(1)?));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<(u64, String)>> {
+        self.read(|c| {
+            c.prepare_cached("SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1")?
+                .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .optional()?
+                .map(|(size, note)| Ok((from_db_int(size)?, note)))
+                .transpose()
         })
         .await
     }

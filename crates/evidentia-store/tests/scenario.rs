@@ -757,3 +757,330 @@ async fn tokens_sessions_second_factors_and_audit() {
     let older = f.store.audit(1000, Some(b)).await.unwrap();
     assert!(older.iter().all(|e| e.seq < b));
 }
+
+// The tamper-evident log. The log is shared by every test of a PostgreSQL run, so these tests
+// assert on the leaves naming their own records and on deltas, never on absolute sizes.
+
+/// Every leaf in `[from, to)`, in order.
+async fn leaves_between(store: &dyn Store, from: u64, to: u64) -> Vec<(u64, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut next = from;
+    while next < to {
+        let page = store.log_leaves(next, 1000).await.unwrap();
+        assert!(!page.is_empty(), "no leaves from {next} though the log holds {to}");
+        for (index, data) in page {
+            if index >= to {
+                break;
+            }
+            assert_eq!(index, next, "the log has a gap");
+            out.push((index, data));
+            next += 1;
+        }
+    }
+    out
+}
+
+fn event_of(data: &[u8]) -> evidentia_log::Event {
+    evidentia_log::Event::from_leaf_data(data).unwrap()
+}
+
+async fn current_hash(store: &dyn Store, kind: RecordKind, id: Uuid) -> String {
+    let rec = store.get(kind, id).await.unwrap();
+    evidentia_log::event::content_hash(&evidentia_store::record_content(rec.kind, &rec.meta, &rec.body)).unwrap()
+}
+
+async fn assert_included(store: &dyn Store, index: u64, data: &[u8], size: u64) {
+    let root = store.log_root(size).await.unwrap();
+    let proof = store.inclusion_proof(index, size).await.unwrap();
+    evidentia_log::merkle::verify_inclusion(&evidentia_log::merkle::leaf_hash(data), index, size, &proof, &root)
+        .unwrap();
+}
+
+#[tokio::test]
+async fn every_write_appends_one_event_naming_its_content() {
+    use evidentia_log::EventKind;
+    use evidentia_store::AuditEntry;
+    let f = fixture().await;
+    let before = f.store.log_size().await.unwrap();
+    let recs: Vec<_> = (0..3)
+        .map(|i| f.new_record(f.org, Classification::Internal, &incident(&format!("L{i}"), "2016", "X", &[])))
+        .collect();
+    let ids: Vec<Uuid> = recs.iter().map(|r| r.meta.id).collect();
+    f.store.insert(recs).await.unwrap();
+    let created_hash = current_hash(f.store.as_ref(), RecordKind::Incident, ids[0]).await;
+    let (first_index, first_data) = f.store.latest_event_for(ids[0]).await.unwrap().unwrap();
+    let first = event_of(&first_data);
+    assert_eq!(first.kind, EventKind::RecordCreated);
+    assert_eq!(first.record_kind.as_deref(), Some("incident"));
+    assert_eq!(first.content_hash.as_deref(), Some(created_hash.as_str()));
+    assert_eq!(first.previous_hash, None);
+    assert_eq!(first.by, Some(f.user.to_string()));
+
+    let mut hashes = vec![created_hash];
+    for (version, title) in [(1, "L0 changed"), (2, "L0 changed again")] {
+        f.clock.advance(time::Duration::minutes(1));
+        let body = incident(title, "2016", "X", &[]);
+        f.store
+            .update(RecordUpdate {
+                kind: RecordKind::Incident,
+                id: ids[0],
+                expected_version: version,
+                classification: Classification::Internal,
+                body: serde_json::to_value(&body).unwrap(),
+                index: body.index(),
+                at: f.clock.now(),
+                by: f.user,
+            })
+            .await
+            .unwrap();
+        hashes.push(current_hash(f.store.as_ref(), RecordKind::Incident, ids[0]).await);
+    }
+    let target = format!("incident:{}", ids[1]);
+    f.store
+        .append_audit(&AuditEntry {
+            seq: 0,
+            at: f.clock.now(),
+            actor: Some(f.user),
+            action: "record_read".into(),
+            target: Some(target.clone()),
+            address: Some("203.0.113.7".into()),
+            detail: json!({"note": "personal detail stays out of the log"}),
+        })
+        .await
+        .unwrap();
+    let after = f.store.log_size().await.unwrap();
+    assert!(after >= before + 6);
+
+    // Exactly one leaf per write of ours, in order, chaining the versions of the changed record.
+    let leaves = leaves_between(f.store.as_ref(), before, after).await;
+    let ours: Vec<_> = leaves
+        .iter()
+        .map(|(i, data)| (*i, event_of(data), data))
+        .filter(|(_, e, _)| {
+            e.record_id.as_deref().is_some_and(|id| ids.iter().any(|x| x.to_string() == id))
+                || e.detail.get("target").and_then(|t| t.as_str()) == Some(target.as_str())
+        })
+        .collect();
+    assert_eq!(ours.len(), 6);
+    assert_eq!(ours[0].0, first_index);
+    let of_first: Vec<_> = ours
+        .iter()
+        .filter(|(_, e, _)| e.record_id == Some(ids[0].to_string()))
+        .collect();
+    assert_eq!(
+        of_first.iter().map(|(_, e, _)| e.kind).collect::<Vec<_>>(),
+        [EventKind::RecordCreated, EventKind::RecordChanged, EventKind::RecordChanged]
+    );
+    for (n, (_, e, _)) in of_first.iter().enumerate() {
+        assert_eq!(e.content_hash.as_ref(), Some(&hashes[n]));
+        assert_eq!(e.previous_hash.as_ref(), n.checked_sub(1).map(|p| &hashes[p]));
+    }
+    let audit: Vec<_> = ours.iter().filter(|(_, e, _)| e.kind == EventKind::Audit).collect();
+    assert_eq!(audit.len(), 1);
+    let audit_text = String::from_utf8(audit[0].2.clone()).unwrap();
+    assert!(!audit_text.contains("203.0.113.7") && !audit_text.contains("personal"));
+    assert_eq!(audit[0].1.by, Some(f.user.to_string()));
+
+    // The latest event of each record names its current content, and every leaf is in the log.
+    for id in &ids {
+        let (index, data) = f.store.latest_event_for(*id).await.unwrap().unwrap();
+        assert_eq!(
+            event_of(&data).content_hash.unwrap(),
+            current_hash(f.store.as_ref(), RecordKind::Incident, *id).await
+        );
+        assert_included(f.store.as_ref(), index, &data, after).await;
+    }
+    for (index, _, data) in &ours {
+        assert_included(f.store.as_ref(), *index, data, after).await;
+    }
+    assert!(f.store.latest_event_for(Uuid::new_v4()).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn roots_and_proofs_match_the_tree_rebuilt_from_the_leaves() {
+    use evidentia_log::merkle::{leaf_hash, root_from_leaves, verify_consistency, verify_inclusion};
+    let f = fixture().await;
+    let recs: Vec<_> = (0..9)
+        .map(|i| f.new_record(f.org, Classification::Internal, &incident(&format!("R{i}"), "2017", "X", &[])))
+        .collect();
+    f.store.insert(recs).await.unwrap();
+    let size = f.store.log_size().await.unwrap();
+    let hashes: Vec<_> = leaves_between(f.store.as_ref(), 0, size)
+        .await
+        .iter()
+        .map(|(_, data)| leaf_hash(data))
+        .collect();
+    let sizes: Vec<u64> = [1, 2, 3, size / 3, size / 2, size - 1, size]
+        .into_iter()
+        .filter(|s| (1..=size).contains(s))
+        .collect();
+    for &n in &sizes {
+        let root = f.store.log_root(n).await.unwrap();
+        assert_eq!(root, root_from_leaves(&hashes[..n as usize]), "root of {n}");
+        for index in [0, n / 2, n - 1] {
+            let proof = f.store.inclusion_proof(index, n).await.unwrap();
+            verify_inclusion(&hashes[index as usize], index, n, &proof, &root).unwrap();
+        }
+        for &m in sizes.iter().filter(|&&m| m >= n) {
+            let proof = f.store.consistency_proof(n, m).await.unwrap();
+            let new_root = f.store.log_root(m).await.unwrap();
+            verify_consistency(n, m, &root, &new_root, &proof).unwrap();
+        }
+    }
+    // Far beyond the log (concurrent tests may add a few leaves, never a million).
+    let beyond = size + 1_000_000;
+    assert!(matches!(f.store.log_root(beyond).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(f.store.inclusion_proof(0, beyond).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(f.store.inclusion_proof(size, size).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(f.store.consistency_proof(1, beyond).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(f.store.consistency_proof(size, 1).await, Err(StoreError::Invalid(_))));
+}
+
+#[tokio::test]
+async fn a_failed_write_appends_nothing() {
+    let f = fixture().await;
+    let before = f.store.log_size().await.unwrap();
+    let a = f.new_record(f.org, Classification::Internal, &incident("A", "2015", "X", &[]));
+    let mut b = f.new_record(f.org, Classification::Internal, &incident("B", "2015", "X", &[]));
+    b.meta.id = a.meta.id;
+    assert!(f.store.insert(vec![a.clone(), b]).await.is_err());
+    assert!(f.store.latest_event_for(a.meta.id).await.unwrap().is_none());
+
+    // A stale update appends nothing either.
+    let c = f.new_record(f.org, Classification::Internal, &incident("C", "2015", "X", &[]));
+    f.store.insert(vec![c.clone()]).await.unwrap();
+    let latest = f.store.latest_event_for(c.meta.id).await.unwrap();
+    let body = incident("C2", "2015", "X", &[]);
+    let stale = RecordUpdate {
+        kind: RecordKind::Incident,
+        id: c.meta.id,
+        expected_version: 7,
+        classification: Classification::Internal,
+        body: serde_json::to_value(&body).unwrap(),
+        index: body.index(),
+        at: f.clock.now(),
+        by: f.user,
+    };
+    assert!(matches!(f.store.update(stale).await, Err(StoreError::Conflict { .. })));
+    assert_eq!(f.store.latest_event_for(c.meta.id).await.unwrap(), latest);
+
+    let after = f.store.log_size().await.unwrap();
+    let named: Vec<_> = leaves_between(f.store.as_ref(), before, after)
+        .await
+        .into_iter()
+        .map(|(_, data)| event_of(&data).record_id)
+        .filter(|id| *id == Some(a.meta.id.to_string()) || *id == Some(c.meta.id.to_string()))
+        .collect();
+    assert_eq!(named, [Some(c.meta.id.to_string())]);
+}
+
+#[tokio::test]
+async fn concurrent_writers_keep_the_log_gapless() {
+    use evidentia_log::merkle::{leaf_hash, root_from_leaves};
+    let f = Arc::new(fixture().await);
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let f = Arc::clone(&f);
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for i in 0..10 {
+                let body = incident(&format!("W{t} {i}"), "2015", "X", &[]);
+                let rec = f.new_record(f.org, Classification::Internal, &body);
+                ids.push(rec.meta.id);
+                f.store.insert(vec![rec]).await.unwrap();
+                if i % 3 == 0 {
+                    f.store
+                        .update(RecordUpdate {
+                            kind: RecordKind::Incident,
+                            id: ids[i],
+                            expected_version: 1,
+                            classification: Classification::Restricted,
+                            body: serde_json::to_value(&body).unwrap(),
+                            index: body.index(),
+                            at: f.clock.now(),
+                            by: f.user,
+                        })
+                        .await
+                        .unwrap();
+                }
+            }
+            ids
+        }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.extend(t.await.unwrap());
+    }
+    let size = f.store.log_size().await.unwrap();
+    let leaves = leaves_between(f.store.as_ref(), 0, size).await; // asserts there is no gap
+    let hashes: Vec<_> = leaves.iter().map(|(_, data)| leaf_hash(data)).collect();
+    assert_eq!(f.store.log_root(size).await.unwrap(), root_from_leaves(&hashes));
+    let ours: std::collections::HashSet<String> = ids.iter().map(Uuid::to_string).collect();
+    let mine = leaves
+        .iter()
+        .filter(|(_, data)| event_of(data).record_id.is_some_and(|id| ours.contains(&id)))
+        .count();
+    assert_eq!(mine, 80 + 8 * 4);
+    for id in &ids {
+        let (_, data) = f.store.latest_event_for(*id).await.unwrap().unwrap();
+        assert_eq!(
+            event_of(&data).content_hash.unwrap(),
+            current_hash(f.store.as_ref(), RecordKind::Incident, *id).await
+        );
+    }
+}
+
+#[tokio::test]
+async fn custody_events_are_appended_as_given() {
+    use evidentia_log::{Event, EventKind};
+    let f = fixture().await;
+    let rec = f.new_record(f.org, Classification::Internal, &incident("E", "2015", "X", &[]));
+    f.store.insert(vec![rec.clone()]).await.unwrap();
+    let mut custody = Event::new(EventKind::Custody, "2024-05-01T10:00:00Z");
+    custody.record_id = Some(rec.meta.id.to_string());
+    custody.detail = json!({"from": "field team", "to": "lab"});
+    let export = Event::new(EventKind::Export, "2024-05-01T10:05:00Z");
+    let first = f.store.append_events(&[custody.clone(), export.clone()]).await.unwrap();
+    let (index, data) = f.store.latest_event_for(rec.meta.id).await.unwrap().unwrap();
+    assert_eq!(index, first);
+    assert_eq!(data, custody.to_leaf_data().unwrap());
+    let page = f.store.log_leaves(first, 2).await.unwrap();
+    assert_eq!(page[1], (first + 1, export.to_leaf_data().unwrap()));
+    let bad = Event::new(EventKind::Custody, "yesterday");
+    let size = f.store.log_size().await.unwrap();
+    assert!(matches!(f.store.append_events(&[bad]).await, Err(StoreError::Invalid(_))));
+    assert!(f.store.log_size().await.unwrap() >= size);
+}
+
+#[tokio::test]
+async fn checkpoints_only_go_forward() {
+    let f = fixture().await;
+    let recs: Vec<_> = (0..2)
+        .map(|i| f.new_record(f.org, Classification::Internal, &incident(&format!("C{i}"), "2015", "X", &[])))
+        .collect();
+    f.store.insert(recs).await.unwrap();
+    // No checkpoint can be beyond the log, so the log is now at least two past the latest.
+    let n = f.store.log_size().await.unwrap();
+    let at = f.clock.now();
+    let first = format!("checkpoint {n} minus one");
+    f.store.put_checkpoint(n - 1, &first, at).await.unwrap();
+    f.store.put_checkpoint(n - 1, &first, at).await.unwrap(); // the same again: nothing to do
+    assert!(matches!(
+        f.store.put_checkpoint(n - 1, "another note", at).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        f.store.put_checkpoint(n - 2, "older", at).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        f.store.put_checkpoint(n + 1_000_000, "beyond", at).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let second = format!("checkpoint {n}");
+    f.store.put_checkpoint(n, &second, at).await.unwrap();
+    assert_eq!(f.store.latest_checkpoint().await.unwrap(), Some((n, second.clone())));
+    let all = f.store.checkpoints().await.unwrap();
+    assert!(all.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(&all[all.len() - 2..], &[(n - 1, first), (n, second)]);
+}

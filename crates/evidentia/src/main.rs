@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod config;
 mod demo;
+mod keys;
 
 use std::process::ExitCode;
 

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod body;
+pub mod log;
 pub mod params;
 pub mod records;
 pub mod resources;
@@ -77,6 +78,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::reset_password))
         .routes(routes!(admin::set_disabled))
         .routes(routes!(admin::audit))
+        .routes(routes!(log::checkpoint))
+        .routes(routes!(log::public_key))
+        .routes(routes!(log::inclusion))
+        .routes(routes!(log::consistency))
+        .routes(routes!(log::entry))
         .routes(routes!(search))
         .routes(routes!(vocabularies))
         .split_for_parts()

@@ -150,7 +150,9 @@ pub async fn sign_in(
     // An address that is not an e-mail address still counts against the throttle, and is never
     // looked up.
     let normalised = auth::normalise_email(&form.email);
-    let email = normalised.clone().unwrap_or_else(|_| form.email.chars().filter(|c| !c.is_control()).take(254).collect());
+    let email = normalised
+        .clone()
+        .unwrap_or_else(|_| form.email.chars().filter(|c| !c.is_control()).take(254).collect());
     if let Some(wait) = state.throttle.attempt(&email, &address, now) {
         return Err(ApiError::TooManyRequests(wait));
     }

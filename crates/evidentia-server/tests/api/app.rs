@@ -106,7 +106,8 @@ impl TestApp {
             },
         )
         .await
-        .unwrap();
+        .unwrap()
+        .with_log_signer(evidentia_log::Signer::from_seed("evidentia.test/log", [9; 32]).unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(async move {

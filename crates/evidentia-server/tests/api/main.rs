@@ -6,5 +6,6 @@ mod access;
 mod app;
 mod bad_input;
 mod classification;
+mod log;
 mod openapi;
 mod records;

@@ -20,6 +20,7 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
         }
         Command::Demo { no_serve, .. } => {
             let store = open_store(&config).await?;
+            crate::keys::load_or_create(&config.data)?;
             let admin = crate::demo::ensure_demo(store.as_ref(), clock.as_ref()).await?;
             let token = crate::accounts::create_token(store.as_ref(), clock.as_ref(), &admin.email, "demo").await?;
             #[allow(clippy::print_stdout)] // the product of this command
@@ -114,6 +115,12 @@ fn create_private_dir(path: &std::path::Path) -> Result<(), Failure> {
 
 async fn init(config: &Config, clock: Arc<dyn Clock>, organisation: Option<String>) -> Result<(), Failure> {
     let store = open_store(config).await?;
+    let signer = crate::keys::load_or_create(&config.data)?;
+    eprintln!(
+        "log signing key: {} (public key {})",
+        crate::keys::key_path(&config.data).display(),
+        signer.verifier().to_vkey()
+    );
     if let Some(name) = organisation {
         crate::accounts::create_organisation(store.as_ref(), clock.as_ref(), &name).await?;
         eprintln!("created organisation {name:?}");
@@ -128,7 +135,10 @@ async fn serve(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) ->
         secure_cookies: config.secure_cookies,
         session_lifetime: time::Duration::hours(i64::from(config.session_hours.clamp(1, 24 * 30))),
     };
-    let state = AppState::new(store, clock, server_config).await?;
+    let signer = crate::keys::load_or_create(&config.data)?;
+    let state = AppState::new(store, clock, server_config)
+        .await?
+        .with_log_signer(signer);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
