@@ -68,6 +68,9 @@ pub enum Command {
     /// API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Re-checks every record against the tamper-evident log, the log's tree and every signed
+    /// checkpoint; prints each mismatch and exits 1 if there is any.
+    Verify,
     /// Benchmarks (see docs/PERFORMANCE.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),

@@ -191,3 +191,72 @@ fn a_data_directory_with_other_data_is_not_turned_into_a_demo() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not the demo"), "{err}");
 }
+
+/// Runs SQL on the data directory's database with an independent client (Python's sqlite3).
+fn tamper(data: &std::path::Path, sql: &str) {
+    let db = data.join("evidentia.db");
+    let script = "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.executescript(sys.argv[2])\nc.commit()\n";
+    let status = Command::new("python3")
+        .args(["-c", script])
+        .arg(&db)
+        .arg(sql)
+        .status()
+        .unwrap();
+    assert!(status.success(), "{sql}");
+}
+
+fn verify(data: &std::path::Path) -> (i32, String) {
+    let (code, out, err) = run(evidentia(data).arg("verify"), "");
+    (code, format!("{out}{err}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_names_every_kind_of_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    assert_eq!(run(evidentia(&data).args(["demo", "--no-serve"]), "").0, 0);
+    // A signed checkpoint, as any client fetching one would cause.
+    {
+        let server = serve(&data).await;
+        let r = reqwest::get(format!("{}/api/v1/log/checkpoint", server.1))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let (code, out) = verify(&data);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("all hold"), "{out}");
+
+    // A record edited behind Evidentia's back.
+    let id = {
+        let out = Command::new("python3")
+            .args(["-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT id FROM records WHERE kind='incident' ORDER BY id LIMIT 1\").fetchone()[0])"])
+            .arg(data.join("evidentia.db"))
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    tamper(
+        &data,
+        &format!("UPDATE records SET body = json_set(body, '$.title', 'Quietly changed') WHERE id = '{id}'"),
+    );
+    let (code, out) = verify(&data);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("MISMATCH record incident:{id}")), "{out}");
+    assert_eq!(out.matches("MISMATCH").count(), 1, "{out}");
+
+    // A log entry deleted.
+    tamper(&data, "DELETE FROM log_leaves WHERE idx = 7");
+    let (code, out) = verify(&data);
+    assert_eq!(code, 1);
+    assert!(out.contains("entries #7 to #7 are missing"), "{out}");
+
+    // A checkpoint replaced by one that claims another root.
+    tamper(
+        &data,
+        "UPDATE log_checkpoints SET note = replace(note, substr(note, instr(note, char(10)) + 1, 4), '9999')",
+    );
+    let (code, out) = verify(&data);
+    assert_eq!(code, 1);
+    assert!(out.contains("MISMATCH checkpoint at size"), "{out}");
+}

@@ -1,5 +1,7 @@
 //! One function per command.
 
+mod verify;
+
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -72,6 +74,7 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Verify => verify::run(&config).await,
         Command::Bench(b) => crate::bench::run(b, &config).await,
     }
 }
