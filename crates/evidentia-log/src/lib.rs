@@ -13,6 +13,7 @@
 //! | [`checkpoint`] | the signed tree head body | C2SP `tlog-checkpoint` |
 //! | [`note`] | Ed25519 signatures over text, verifier and signer keys | C2SP `signed-note` |
 //! | [`proof`] | a self-contained "this entry is in the log" file | C2SP `tlog-proof` |
+//! | [`bundle`] | an evidence bundle's manifest and its offline check | Evidentia |
 //!
 //! ```
 //! use evidentia_log::{
@@ -50,6 +51,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod canonical;
 pub mod checkpoint;
 pub mod event;

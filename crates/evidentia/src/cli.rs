@@ -71,6 +71,9 @@ pub enum Command {
     /// Re-checks every record against the tamper-evident log, the log's tree and every signed
     /// checkpoint; prints each mismatch and exits 1 if there is any.
     Verify,
+    /// Exports records.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Benchmarks (see docs/PERFORMANCE.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
@@ -104,6 +107,20 @@ pub enum TokenCommand {
         email: String,
         #[arg(long, default_value = "command line")]
         name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Writes an evidence bundle (zip) for an incident: the incident, its involvements, the
+    /// persons they name and its evidence items, each with its log proof against a freshly signed
+    /// checkpoint; check it with `evidentia-verify`.
+    Bundle {
+        #[arg(long)]
+        incident: uuid::Uuid,
+        /// The zip to write.
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 

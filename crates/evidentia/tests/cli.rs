@@ -260,3 +260,238 @@ async fn verify_names_every_kind_of_tampering() {
     assert_eq!(code, 1);
     assert!(out.contains("MISMATCH checkpoint at size"), "{out}");
 }
+
+#[test]
+fn an_exported_bundle_verifies_offline_and_names_tampering() {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    fn sql(db: &Path, query: &str) -> String {
+        let script = "import sqlite3, sys\nprint(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])";
+        let out = Command::new("python3")
+            .args(["-c", script])
+            .arg(db)
+            .arg(query)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{query}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+    fn read_zip(path: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let mut entries = BTreeMap::new();
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            entries.insert(entry.name().to_owned(), bytes);
+        }
+        entries
+    }
+    fn write_zip(path: &Path, entries: &BTreeMap<String, Vec<u8>>) {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+        for (name, bytes) in entries {
+            zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    fn check(path: &Path, key: Option<&str>) -> (u8, String) {
+        let mut args = vec!["evidentia-verify".to_owned(), path.to_str().unwrap().to_owned()];
+        if let Some(key) = key {
+            args.extend(["--key".to_owned(), key.to_owned()]);
+        }
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = evidentia_verify::run(args, &mut out, &mut err);
+        (
+            code,
+            format!("{}{}", String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap()),
+        )
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let db = data.join("evidentia.db");
+    assert_eq!(run(evidentia(&data).args(["demo", "--no-serve"]), "").0, 0);
+    // An incident with people involved.
+    let incident = sql(
+        &db,
+        "SELECT json_extract(body, '$.incident_id') FROM records WHERE kind = 'involvement' ORDER BY id LIMIT 1",
+    );
+    let persons: usize = sql(
+        &db,
+        &format!(
+            "SELECT count(DISTINCT json_extract(body, '$.person_id')) FROM records \
+             WHERE kind = 'involvement' AND json_extract(body, '$.incident_id') = '{incident}'"
+        ),
+    )
+    .parse()
+    .unwrap();
+    assert!(persons > 0);
+
+    // No such incident: a usage error, nothing logged.
+    let (code, _, err) = run(
+        evidentia(&data)
+            .args([
+                "export",
+                "bundle",
+                "--incident",
+                "00000000-0000-7000-8000-000000000000",
+                "--out",
+            ])
+            .arg(dir.path().join("none.zip")),
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("there is no incident 00000000-0000-7000-8000-000000000000"),
+        "{err}"
+    );
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT count(*) FROM log_leaves WHERE data LIKE '%\"kind\":\"export\"%'"
+        ),
+        "0"
+    );
+
+    // A destination in no directory: a usage error, nothing logged.
+    let (code, _, err) = run(
+        evidentia(&data)
+            .args(["export", "bundle", "--incident", &incident, "--out"])
+            .arg(dir.path().join("no-such-dir").join("b.zip")),
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not a directory"), "{err}");
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT count(*) FROM log_leaves WHERE data LIKE '%\"kind\":\"export\"%'"
+        ),
+        "0"
+    );
+
+    let bundle = dir.path().join("b.zip");
+    let (code, _, err) = run(
+        evidentia(&data)
+            .args(["export", "bundle", "--incident", &incident, "--out"])
+            .arg(&bundle),
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    // The export is in the log, and the store still checks.
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT count(*) FROM log_leaves WHERE data LIKE '%\"kind\":\"export\"%'"
+        ),
+        "1"
+    );
+    let (code, out, err) = run(evidentia(&data).arg("verify"), "");
+    assert_eq!(code, 0, "{out}{err}");
+
+    let good = read_zip(&bundle);
+    let manifest: serde_json::Value = serde_json::from_slice(&good["manifest.json"]).unwrap();
+    let key = manifest["public_key"].as_str().unwrap().to_owned();
+    assert_eq!(String::from_utf8_lossy(&good["public-key.txt"]).trim(), key);
+    let records = manifest["records"].as_array().unwrap();
+    assert_eq!(records.iter().filter(|r| r["kind"] == "person").count(), persons);
+    assert!(good.contains_key("index.html") && good.contains_key("checkpoint.txt"));
+    let (code, out) = check(&bundle, Some(&key));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("ok    record incident {incident}\n")), "{out}");
+    assert!(out.contains(" items checked: all hold"), "{out}");
+
+    let record_path = format!("records/incident-{incident}.json");
+    let proof_path = format!("proofs/incident-{incident}.tlog-proof");
+    let tampered = dir.path().join("t.zip");
+
+    // One changed byte in the incident's record.
+    let mut e = good.clone();
+    let text = String::from_utf8(e[&record_path].clone()).unwrap();
+    let changed = text.replacen("\"created_at\":\"2", "\"created_at\":\"3", 1);
+    assert_ne!(changed, text);
+    e.insert(record_path.clone(), changed.into_bytes());
+    write_zip(&tampered, &e);
+    let (code, out) = check(&tampered, Some(&key));
+    assert_eq!(code, 1, "{out}");
+    let fails: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert_eq!(fails.len(), 1, "{out}");
+    assert!(
+        fails[0].starts_with(&format!("FAIL  record incident {incident}: {record_path} hashes to ")),
+        "{out}"
+    );
+
+    // A proof removed.
+    let mut e = good.clone();
+    e.remove(&proof_path);
+    write_zip(&tampered, &e);
+    let (code, out) = check(&tampered, Some(&key));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "FAIL  record incident {incident}: {proof_path} is not in the bundle"
+        )),
+        "{out}"
+    );
+    assert_eq!(out.matches("FAIL").count(), 1, "{out}");
+
+    // The manifest edited: a content hash and the checkpoint size.
+    let mut e = good.clone();
+    let mut m = manifest.clone();
+    m["checkpoint"]["size"] = serde_json::json!(m["checkpoint"]["size"].as_u64().unwrap() + 1);
+    m["records"][0]["content_hash"] = serde_json::json!("0".repeat(64));
+    e.insert("manifest.json".into(), serde_json::to_vec(&m).unwrap());
+    write_zip(&tampered, &e);
+    let (code, out) = check(&tampered, Some(&key));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL  checkpoint: size is "), "{out}");
+    assert!(
+        out.contains(&format!(
+            "FAIL  record incident {incident}: {record_path} hashes to {}, the manifest says {}",
+            records[0]["content_hash"].as_str().unwrap(),
+            "0".repeat(64)
+        )),
+        "{out}"
+    );
+
+    // The public key replaced by another (well-formed) key: nothing verifies, and the key the
+    // reader trusts is not the bundle's.
+    let other = "evidentia.log/other+2a9b2b7f+AVzWOARg23bpH0i2UyX4N8hEBt6DNKN5r8blwStoB/2E";
+    let other = match evidentia_log::Verifier::from_vkey(other) {
+        Ok(v) => v.to_vkey(),
+        Err(evidentia_log::NoteError::KeyIdMismatch { computed, .. }) => {
+            format!("evidentia.log/other+{computed:08x}+AVzWOARg23bpH0i2UyX4N8hEBt6DNKN5r8blwStoB/2E")
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let mut e = good.clone();
+    let mut m = manifest.clone();
+    m["public_key"] = serde_json::json!(other);
+    e.insert("manifest.json".into(), serde_json::to_vec(&m).unwrap());
+    e.insert("public-key.txt".into(), format!("{other}\n").into_bytes());
+    write_zip(&tampered, &e);
+    let (code, out) = check(&tampered, Some(&key));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "FAIL  public key: the bundle is signed by {other}, not by the key you trust ({key})"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAIL  checkpoint: checkpoint.txt does not verify"),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("FAIL  record ")).count(),
+        records.len(),
+        "{out}"
+    );
+
+    // An unreadable bundle.
+    std::fs::write(&tampered, b"not a zip").unwrap();
+    assert_eq!(check(&tampered, None).0, 2);
+}

@@ -1,5 +1,6 @@
 //! One function per command.
 
+mod export;
 mod verify;
 
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use evidentia_model::{Clock, SystemClock};
 use evidentia_server::{AppState, ServerConfig};
 use evidentia_store::Store;
 
-use crate::cli::{Command, Failure, TokenCommand, UserCommand};
+use crate::cli::{Command, ExportCommand, Failure, TokenCommand, UserCommand};
 use crate::config::Config;
 
 pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
@@ -75,6 +76,9 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
             Ok(())
         }
         Command::Verify => verify::run(&config).await,
+        Command::Export(ExportCommand::Bundle { incident, out }) => {
+            export::bundle(&config, clock.as_ref(), incident, &out).await
+        }
         Command::Bench(b) => crate::bench::run(b, &config).await,
     }
 }
