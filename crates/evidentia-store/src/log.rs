@@ -296,11 +296,17 @@ mod tests {
         }
         for size in 1..=37u64 {
             let peaks = peak_positions(size).iter().map(|p| nodes[p]).collect();
-            assert_eq!(frontier_from_peaks(size, peaks).unwrap().root(), merkle::root_at(&tree, size).unwrap());
+            assert_eq!(
+                frontier_from_peaks(size, peaks).unwrap().root(),
+                merkle::root_at(&tree, size).unwrap()
+            );
             for q in [
                 ProofQuery::Root { size },
                 ProofQuery::Inclusion { index: size / 3, size },
-                ProofQuery::Consistency { old: size / 2, new: size },
+                ProofQuery::Consistency {
+                    old: size / 2,
+                    new: size,
+                },
             ] {
                 let wanted = q.positions().unwrap();
                 let map = wanted.iter().map(|p| (*p, nodes[p])).collect();

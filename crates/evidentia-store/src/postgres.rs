@@ -977,16 +977,26 @@ impl Store for PostgresStore {
         if records.is_empty() {
             return Ok(());
         }
-        let leaves = records
-            .iter()
-            .map(|r| crate::log::record_leaf(r.kind, &r.meta, &r.body, None))
-            .collect::<Result<Vec<_>>>()?;
+        // The events are hashed on a blocking thread while the records travel to the database.
+        let records = std::sync::Arc::new(records);
+        let hashing = {
+            let records = std::sync::Arc::clone(&records);
+            tokio::task::spawn_blocking(move || {
+                records
+                    .iter()
+                    .map(|r| crate::log::record_leaf(r.kind, &r.meta, &r.body, None))
+                    .collect::<Result<Vec<_>>>()
+            })
+        };
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         lock_log(&tx).await?;
         for chunk in records.chunks(INSERT_CHUNK) {
             insert_chunk(&tx, chunk).await?;
         }
+        let leaves = hashing
+            .await
+            .map_err(|e| StoreError::Backend(format!("hashing log events: {e}")))??;
         append_leaves(&tx, leaves).await?;
         tx.commit().await?;
         Ok(())
@@ -1220,7 +1230,13 @@ impl Store for PostgresStore {
             .transpose()?;
         let latest: Option<i64> = col(&tx.query_one("SELECT MAX(size) FROM log_checkpoints", &[]).await?, 0)?;
         let current = log_size(&tx).await?;
-        crate::log::check_checkpoint(size, note, same.as_deref(), latest.map(from_db_int).transpose()?, current)?;
+        crate::log::check_checkpoint(
+            size,
+            note,
+            same.as_deref(),
+            latest.map(from_db_int).transpose()?,
+            current,
+        )?;
         if same.is_none() {
             tx.execute(
                 "INSERT INTO log_checkpoints (size, note, created_at) VALUES ($1, $2, $3)",
@@ -1251,7 +1267,6 @@ impl Store for PostgresStore {
             .transpose()
     }
 }
-
 
 /// PostgreSQL against the reference backend: the same calls must give the same answers. Each test
 /// makes a database of its own on the server `EVIDENTIA_TEST_PG_ADMIN_URL` names (see

@@ -803,7 +803,13 @@ async fn every_write_appends_one_event_naming_its_content() {
     let f = fixture().await;
     let before = f.store.log_size().await.unwrap();
     let recs: Vec<_> = (0..3)
-        .map(|i| f.new_record(f.org, Classification::Internal, &incident(&format!("L{i}"), "2016", "X", &[])))
+        .map(|i| {
+            f.new_record(
+                f.org,
+                Classification::Internal,
+                &incident(&format!("L{i}"), "2016", "X", &[]),
+            )
+        })
         .collect();
     let ids: Vec<Uuid> = recs.iter().map(|r| r.meta.id).collect();
     f.store.insert(recs).await.unwrap();
@@ -857,7 +863,9 @@ async fn every_write_appends_one_event_naming_its_content() {
         .iter()
         .map(|(i, data)| (*i, event_of(data), data))
         .filter(|(_, e, _)| {
-            e.record_id.as_deref().is_some_and(|id| ids.iter().any(|x| x.to_string() == id))
+            e.record_id
+                .as_deref()
+                .is_some_and(|id| ids.iter().any(|x| x.to_string() == id))
                 || e.detail.get("target").and_then(|t| t.as_str()) == Some(target.as_str())
         })
         .collect();
@@ -869,7 +877,11 @@ async fn every_write_appends_one_event_naming_its_content() {
         .collect();
     assert_eq!(
         of_first.iter().map(|(_, e, _)| e.kind).collect::<Vec<_>>(),
-        [EventKind::RecordCreated, EventKind::RecordChanged, EventKind::RecordChanged]
+        [
+            EventKind::RecordCreated,
+            EventKind::RecordChanged,
+            EventKind::RecordChanged
+        ]
     );
     for (n, (_, e, _)) in of_first.iter().enumerate() {
         assert_eq!(e.content_hash.as_ref(), Some(&hashes[n]));
@@ -901,7 +913,13 @@ async fn roots_and_proofs_match_the_tree_rebuilt_from_the_leaves() {
     use evidentia_log::merkle::{leaf_hash, root_from_leaves, verify_consistency, verify_inclusion};
     let f = fixture().await;
     let recs: Vec<_> = (0..9)
-        .map(|i| f.new_record(f.org, Classification::Internal, &incident(&format!("R{i}"), "2017", "X", &[])))
+        .map(|i| {
+            f.new_record(
+                f.org,
+                Classification::Internal,
+                &incident(&format!("R{i}"), "2017", "X", &[]),
+            )
+        })
         .collect();
     f.store.insert(recs).await.unwrap();
     let size = f.store.log_size().await.unwrap();
@@ -930,10 +948,22 @@ async fn roots_and_proofs_match_the_tree_rebuilt_from_the_leaves() {
     // Far beyond the log (concurrent tests may add a few leaves, never a million).
     let beyond = size + 1_000_000;
     assert!(matches!(f.store.log_root(beyond).await, Err(StoreError::Invalid(_))));
-    assert!(matches!(f.store.inclusion_proof(0, beyond).await, Err(StoreError::Invalid(_))));
-    assert!(matches!(f.store.inclusion_proof(size, size).await, Err(StoreError::Invalid(_))));
-    assert!(matches!(f.store.consistency_proof(1, beyond).await, Err(StoreError::Invalid(_))));
-    assert!(matches!(f.store.consistency_proof(size, 1).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        f.store.inclusion_proof(0, beyond).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        f.store.inclusion_proof(size, size).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        f.store.consistency_proof(1, beyond).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        f.store.consistency_proof(size, 1).await,
+        Err(StoreError::Invalid(_))
+    ));
 }
 
 #[tokio::test]
@@ -1048,7 +1078,10 @@ async fn custody_events_are_appended_as_given() {
     assert_eq!(page[1], (first + 1, export.to_leaf_data().unwrap()));
     let bad = Event::new(EventKind::Custody, "yesterday");
     let size = f.store.log_size().await.unwrap();
-    assert!(matches!(f.store.append_events(&[bad]).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        f.store.append_events(&[bad]).await,
+        Err(StoreError::Invalid(_))
+    ));
     assert!(f.store.log_size().await.unwrap() >= size);
 }
 
@@ -1056,7 +1089,13 @@ async fn custody_events_are_appended_as_given() {
 async fn checkpoints_only_go_forward() {
     let f = fixture().await;
     let recs: Vec<_> = (0..2)
-        .map(|i| f.new_record(f.org, Classification::Internal, &incident(&format!("C{i}"), "2015", "X", &[])))
+        .map(|i| {
+            f.new_record(
+                f.org,
+                Classification::Internal,
+                &incident(&format!("C{i}"), "2015", "X", &[]),
+            )
+        })
         .collect();
     f.store.insert(recs).await.unwrap();
     // No checkpoint can be beyond the log, so the log is now at least two past the latest.
@@ -1083,4 +1122,51 @@ async fn checkpoints_only_go_forward() {
     let all = f.store.checkpoints().await.unwrap();
     assert!(all.windows(2).all(|w| w[0].0 < w[1].0));
     assert_eq!(&all[all.len() - 2..], &[(n - 1, first), (n, second)]);
+}
+
+#[tokio::test]
+async fn bulk_inserts_log_every_record() {
+    let f = fixture().await;
+    let batch = |n: usize| -> Vec<NewRecord> {
+        (0..n)
+            .map(|i| {
+                f.new_record(
+                    f.org,
+                    Classification::Internal,
+                    &incident(&format!("B{i}"), "2018", "X", &[]),
+                )
+            })
+            .collect()
+    };
+    // A failed bulk load appends nothing.
+    let mut failing = batch(600);
+    failing[599].meta.id = failing[0].meta.id;
+    assert!(f.store.insert(failing.clone()).await.is_err());
+    for r in &failing {
+        assert!(f.store.latest_event_for(r.meta.id).await.unwrap().is_none());
+    }
+
+    let before = f.store.log_size().await.unwrap();
+    let records = batch(600);
+    f.store.insert(records.clone()).await.unwrap();
+    let after = f.store.log_size().await.unwrap();
+    let mut indexes = Vec::new();
+    for r in &records {
+        let (index, data) = f.store.latest_event_for(r.meta.id).await.unwrap().unwrap();
+        assert!((before..after).contains(&index));
+        assert_eq!(
+            event_of(&data).content_hash.unwrap(),
+            current_hash(f.store.as_ref(), RecordKind::Incident, r.meta.id).await
+        );
+        indexes.push(index);
+    }
+    // In the order given, one leaf each.
+    assert!(indexes.windows(2).all(|w| w[0] < w[1]));
+    assert_included(
+        f.store.as_ref(),
+        indexes[599],
+        &f.store.log_leaves(indexes[599], 1).await.unwrap()[0].1,
+        after,
+    )
+    .await;
 }
