@@ -495,3 +495,77 @@ fn an_exported_bundle_verifies_offline_and_names_tampering() {
     std::fs::write(&tampered, b"not a zip").unwrap();
     assert_eq!(check(&tampered, None).0, 2);
 }
+
+/// Runs SQL with the `psql` client; returns what it printed.
+fn psql(url: &str, sql: &str) -> String {
+    let out = Command::new("psql")
+        .args(["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// The same tampering, on PostgreSQL with the psql client. Runs in the PostgreSQL stage of
+/// scripts/test (which sets EVIDENTIA_TEST_PG_ADMIN_URL); elsewhere it says so and returns.
+#[test]
+fn verify_names_tampering_on_postgres() {
+    let Ok(admin) = std::env::var("EVIDENTIA_TEST_PG_ADMIN_URL") else {
+        eprintln!("verify_names_tampering_on_postgres: runs in the PostgreSQL stage of scripts/test");
+        return;
+    };
+    let name = format!("evidentia_cli_{}", uuid::Uuid::new_v4().simple());
+    psql(&admin, &format!("CREATE DATABASE {name}"));
+    let url = match admin.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{name}"),
+        None => panic!("{admin} has no database name"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let cli = |args: &[&str]| {
+        let mut c = evidentia(&data);
+        c.arg("--database").arg(&url).args(args);
+        run(&mut c, "")
+    };
+    let (code, _, err) = cli(&["demo", "--no-serve"]);
+    assert_eq!(code, 0, "{err}");
+    let incident = psql(
+        &url,
+        "SELECT id FROM records WHERE kind = 'incident' ORDER BY id LIMIT 1",
+    );
+    // An export signs a checkpoint.
+    let out = dir.path().join("b.zip");
+    let (code, _, err) = cli(&[
+        "export",
+        "bundle",
+        "--incident",
+        &incident,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = cli(&["verify"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    psql(
+        &url,
+        &format!(
+            "UPDATE records SET body = jsonb_set(body, '{{title}}', '\"Quietly changed\"') WHERE id = '{incident}'"
+        ),
+    );
+    let (code, out, _) = cli(&["verify"]);
+    assert_eq!(code, 1);
+    assert!(out.contains(&format!("MISMATCH record incident:{incident}")), "{out}");
+
+    psql(&url, "DELETE FROM log_leaves WHERE idx = 7");
+    let (_, out, _) = cli(&["verify"]);
+    assert!(out.contains("entries #7 to #7 are missing"), "{out}");
+
+    psql(
+        &url,
+        "UPDATE log_checkpoints SET note = replace(note, split_part(note, chr(10), 3), 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=')",
+    );
+    let (code, out, _) = cli(&["verify"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("MISMATCH checkpoint at size"), "{out}");
+}
