@@ -28,6 +28,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         runs: usize,
     },
+    /// Appends events to the tamper-evident log, then measures inclusion- and consistency-proof
+    /// latency at that size.
+    Log {
+        #[arg(long, default_value_t = 1_000_000)]
+        leaves: u64,
+        /// Events per append (one transaction each).
+        #[arg(long, default_value_t = 10_000)]
+        batch: usize,
+        /// Proofs of each kind to time.
+        #[arg(long, default_value_t = 1_000)]
+        proofs: usize,
+    },
     /// Serves the data directory in a child process and measures its memory at idle and under
     /// GET load, with request latency.
     Http {
@@ -51,6 +63,7 @@ pub async fn run(command: BenchCommand, config: &Config) -> Result<(), Failure> 
             batch,
             runs,
         } => store_bench(config, persons, incidents, batch.max(1), runs.max(1)).await,
+        BenchCommand::Log { leaves, batch, proofs } => log_bench(config, leaves, batch.max(1), proofs.max(1)).await,
         BenchCommand::Http {
             concurrency,
             seconds,
@@ -273,4 +286,62 @@ pub async fn bench_token(store: &Arc<dyn Store>) -> Result<String, Failure> {
     )
     .await?;
     crate::accounts::create_token(store.as_ref(), &clock, &email, "benchmark").await
+}
+
+#[allow(clippy::print_stdout)]
+async fn log_bench(config: &Config, leaves: u64, batch: usize, proofs: usize) -> Result<(), Failure> {
+    use evidentia_log::{Event, EventKind};
+    let store = crate::commands::open_store(config).await?;
+    let clock = SystemClock;
+    let start_size = store.log_size().await?;
+    let bar = indicatif::ProgressBar::new(leaves).with_message("log entries");
+    let at = "2024-01-01T00:00:00Z";
+    let started = Instant::now();
+    let mut appended = 0u64;
+    while appended < leaves {
+        let n = (leaves - appended).min(batch as u64);
+        let events: Vec<Event> = (0..n)
+            .map(|i| {
+                let mut e = Event::new(EventKind::Custody, at);
+                e.record_kind = Some("evidence".into());
+                e.record_id = Some(clock.new_id().to_string());
+                e.detail = serde_json::json!({"action": "accessed", "n": appended + i});
+                e
+            })
+            .collect();
+        store.append_events(&events).await?;
+        appended += n;
+        bar.inc(n);
+    }
+    bar.finish_and_clear();
+    let t = started.elapsed();
+    let size = store.log_size().await?;
+    println!(
+        "append {leaves} log entries (log from {start_size} to {size}): {:.1} s = {:.0} entries/s",
+        t.as_secs_f64(),
+        leaves as f64 / t.as_secs_f64().max(1e-9)
+    );
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut inclusion = Vec::with_capacity(proofs);
+    let mut consistency = Vec::with_capacity(proofs);
+    for _ in 0..proofs {
+        let index = rng.u64(0..size);
+        let t = Instant::now();
+        store.inclusion_proof(index, size).await?;
+        inclusion.push(t.elapsed());
+        let old = rng.u64(1..=size);
+        let t = Instant::now();
+        store.consistency_proof(old, size).await?;
+        consistency.push(t.elapsed());
+    }
+    inclusion.sort();
+    consistency.sort();
+    for (what, samples) in [("inclusion", &inclusion), ("consistency", &consistency)] {
+        println!(
+            "{what} proof at {size} entries: p50 {:.3} ms, p99 {:.3} ms",
+            percentile(samples, 0.5).as_secs_f64() * 1e3,
+            percentile(samples, 0.99).as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
 }
