@@ -91,6 +91,10 @@ pub struct Evidence {
     /// A redacted copy points to its original.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_from: Option<Uuid>,
+    /// EXIF/XMP/container metadata as found in the file, when it was ingested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub extracted_metadata: Option<serde_json::Value>,
     #[serde(default)]
     pub published: bool,
 }

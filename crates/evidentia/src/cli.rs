@@ -68,6 +68,21 @@ pub enum Command {
     /// API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Stores files and folders as evidence items (re-running skips what is stored).
+    Ingest {
+        /// Files or folders (folders are walked; symbolic links are not followed).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Link every item to this incident.
+        #[arg(long)]
+        incident: Option<uuid::Uuid>,
+        /// Owning organisation (may be omitted when there is only one).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// public, internal, restricted or confidential
+        #[arg(long, default_value = "internal")]
+        classification: String,
+    },
     /// Re-checks every record against the tamper-evident log, the log's tree and every signed
     /// checkpoint; prints each mismatch and exits 1 if there is any.
     Verify,

@@ -569,3 +569,55 @@ fn verify_names_tampering_on_postgres() {
     assert_eq!(code, 1);
     assert!(out.contains("MISMATCH checkpoint at size"), "{out}");
 }
+
+#[test]
+fn ingest_is_resumable_and_verify_rehashes_every_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert_eq!(
+        run(evidentia(&data).args(["init", "--organisation", "Office"]), "").0,
+        0
+    );
+    let folder = dir.path().join("from the field");
+    std::fs::create_dir_all(folder.join("day 2")).unwrap();
+    std::fs::write(folder.join("statement.txt"), "A statement taken on site.\n").unwrap();
+    std::fs::write(folder.join("day 2").join("same.txt"), "A statement taken on site.\n").unwrap();
+    std::fs::write(folder.join("day 2").join("note.bin"), [7u8; 1000]).unwrap();
+    let ingest = || run(evidentia(&data).arg("ingest").arg(&folder), "");
+    let (code, out, err) = ingest();
+    assert_eq!(code, 0, "{err}");
+    // Identical bytes are stored once and described once.
+    assert!(out.contains("2 files stored and described, 1 already stored"), "{out}");
+    let (code, out, _) = ingest();
+    assert_eq!(code, 0);
+    assert!(out.contains("0 files stored and described, 3 already stored"), "{out}");
+    let (code, out, _) = run(evidentia(&data).arg("verify"), "");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2 files: all hold"), "{out}");
+
+    // A stored file's byte flipped on disk.
+    let stored = {
+        let mut found = Vec::new();
+        let mut stack = vec![data.join("files").join("sha256")];
+        while let Some(p) = stack.pop() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() { stack.push(p) } else { found.push(p) }
+            }
+        }
+        found.sort();
+        found.remove(0)
+    };
+    let mut bytes = std::fs::read(&stored).unwrap();
+    bytes[0] ^= 1;
+    std::fs::write(&stored, bytes).unwrap();
+    let name = stored.file_name().unwrap().to_string_lossy().into_owned();
+    let (code, out, _) = run(evidentia(&data).arg("verify"), "");
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(&format!("MISMATCH file {name}: its bytes hash to")),
+        "{out}"
+    );
+    let (code, _, err) = run(evidentia(&data).args(["ingest", "/nonexistent/path"]), "");
+    assert_eq!(code, 2, "a path that cannot be read is an input error: {err}");
+}

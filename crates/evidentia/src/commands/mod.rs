@@ -1,6 +1,7 @@
 //! One function per command.
 
 mod export;
+mod ingest;
 mod verify;
 
 use std::sync::Arc;
@@ -74,6 +75,23 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
                 println!("{token}");
             }
             Ok(())
+        }
+        Command::Ingest {
+            paths,
+            incident,
+            organisation,
+            classification,
+        } => {
+            let classification = classification
+                .parse()
+                .map_err(|e: String| Failure::input(anyhow::anyhow!(e)))?;
+            let args = ingest::Ingest {
+                paths,
+                incident,
+                organisation,
+                classification,
+            };
+            ingest::run(&config, clock.as_ref(), args).await
         }
         Command::Verify => verify::run(&config).await,
         Command::Export(ExportCommand::Bundle { incident, out }) => {

@@ -21,6 +21,7 @@ pub struct Findings {
     pub records: u64,
     pub leaves: u64,
     pub checkpoints: u64,
+    pub files: u64,
 }
 
 impl Findings {
@@ -167,17 +168,20 @@ pub async fn check(store: &dyn Store, verifier: Option<&evidentia_log::Verifier>
 pub async fn run(config: &Config) -> Result<(), Failure> {
     let store = super::open_store(config).await?;
     let verifier = crate::keys::load(&config.data)?.map(|s| s.verifier());
-    let findings = check(store.as_ref(), verifier.as_ref()).await?;
+    let mut findings = check(store.as_ref(), verifier.as_ref()).await?;
+    let files = super::ingest::file_store(config).await?;
+    findings.files = super::ingest::verify_files(&files, &mut findings.problems).await?;
     #[allow(clippy::print_stdout)] // the product of this command
     {
         for p in &findings.problems {
             println!("MISMATCH {p}");
         }
         println!(
-            "checked {} records, {} log entries, {} checkpoints: {}",
+            "checked {} records, {} log entries, {} checkpoints, {} files: {}",
             findings.records,
             findings.leaves,
             findings.checkpoints,
+            findings.files,
             if findings.problems.is_empty() {
                 "all hold".to_owned()
             } else {

@@ -1,0 +1,214 @@
+//! `evidentia ingest PATH... [--incident ID]`: stores files and folders in the content-addressed
+//! file store and describes each as an evidence item, with the metadata found in it. Re-running
+//! skips what is stored already, so an interrupted ingest is simply run again.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, anyhow};
+use evidentia_files::FileStore;
+use evidentia_log::{Event, EventKind};
+use evidentia_model::evidence::{EvidenceKind, FileRef};
+use evidentia_model::{Classification, Clock, Evidence, Meta, PartialDate, RecordBody, RecordKind, Viewer};
+use evidentia_store::{ListQuery, NewRecord, Store, StoreError};
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+use crate::cli::Failure;
+use crate::config::Config;
+
+/// Largest file ingested.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024 * 1024;
+
+/// What `ingest` takes from the command line.
+pub struct Ingest {
+    pub paths: Vec<PathBuf>,
+    pub incident: Option<Uuid>,
+    pub organisation: Option<String>,
+    pub classification: Classification,
+}
+
+/// The configured file store (default: `DATA/files`).
+pub async fn file_store(config: &Config) -> Result<FileStore, Failure> {
+    let location = config
+        .files
+        .clone()
+        .unwrap_or_else(|| config.data.join("files").display().to_string());
+    FileStore::from_location(&location)
+        .await
+        .map_err(|e| anyhow!("file store {location}: {e}").into())
+}
+
+/// Regular files under `paths`, in a stable order; symbolic links are not followed.
+fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
+    while let Some(p) = stack.pop() {
+        let meta =
+            std::fs::symlink_metadata(&p).map_err(|e| Failure::input(anyhow!("cannot read {}: {e}", p.display())))?;
+        if meta.is_dir() {
+            let mut children: Vec<PathBuf> = std::fs::read_dir(&p)
+                .with_context(|| format!("cannot list {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            children.sort();
+            stack.extend(children.into_iter().rev());
+        } else if meta.is_file() {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+fn kind_of(media_type: &str) -> EvidenceKind {
+    match media_type.split('/').next().unwrap_or_default() {
+        "image" => EvidenceKind::Photo,
+        "video" => EvidenceKind::Video,
+        "audio" => EvidenceKind::Audio,
+        "text" => EvidenceKind::Document,
+        _ if media_type == "application/pdf" => EvidenceKind::Document,
+        _ => EvidenceKind::Other,
+    }
+}
+
+async fn already_described(store: &dyn Store, sha256: &str) -> Result<bool, Failure> {
+    let q = ListQuery {
+        terms: vec![format!("sha256:{sha256}")],
+        limit: 1,
+        ..ListQuery::new(Some(RecordKind::Evidence), Viewer::System)
+    };
+    Ok(!store.list(&q).await?.items.is_empty())
+}
+
+async fn organisation(store: &dyn Store, name: Option<&str>) -> Result<Uuid, Failure> {
+    match name {
+        Some(n) => match store.organisation_by_name(n).await {
+            Err(StoreError::NotFound) => Err(Failure::input(anyhow!("no organisation named {n:?}"))),
+            other => Ok(other?.id),
+        },
+        None => match store.organisations().await?.as_slice() {
+            [only] => Ok(only.id),
+            [] => Err(Failure::input(anyhow!(
+                "there is no organisation yet: run `evidentia init --organisation NAME`"
+            ))),
+            _ => Err(Failure::input(anyhow!(
+                "there are several organisations: name one with --organisation"
+            ))),
+        },
+    }
+}
+
+#[allow(clippy::print_stdout)] // the product of this command
+pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(), Failure> {
+    let files = collect(&args.paths)?;
+    let store = super::open_store(config).await?;
+    let file_store = file_store(config).await?;
+    let organisation_id = organisation(store.as_ref(), args.organisation.as_deref()).await?;
+    if let Some(id) = args.incident {
+        match store.get(RecordKind::Incident, id).await {
+            Err(StoreError::NotFound) => return Err(Failure::input(anyhow!("there is no incident {id}"))),
+            other => drop(other?),
+        }
+    }
+    let bar = indicatif::ProgressBar::new(files.len() as u64).with_message("ingesting");
+    let (mut stored, mut skipped) = (0u64, 0u64);
+    for path in files {
+        let file = tokio::fs::File::open(&path)
+            .await
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        let put = file_store
+            .put(file, MAX_FILE_BYTES)
+            .await
+            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        bar.inc(1);
+        if already_described(store.as_ref(), &put.sha256).await? {
+            skipped += 1;
+            continue;
+        }
+        let metadata = file_store
+            .extract_metadata(&put.sha256, None)
+            .await
+            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let original_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().chars().take(1024).collect::<String>());
+        let body = Evidence {
+            kind: kind_of(&metadata.media_type),
+            title: original_name.clone().unwrap_or_default(),
+            description: String::new(),
+            file: Some(FileRef {
+                sha256: put.sha256.clone(),
+                size: put.size,
+                media_type: metadata.media_type.clone(),
+                original_name,
+            }),
+            captured_at: metadata
+                .captured_at
+                .as_deref()
+                .and_then(|t| t.parse::<PartialDate>().ok()),
+            captured_location: None,
+            collected_by: None,
+            collected_at: None,
+            acquisition: Some("direct_upload".into()),
+            source: Some(format!("evidentia ingest {}", path.display())),
+            reliability: None,
+            incident_ids: args.incident.into_iter().collect(),
+            person_ids: Vec::new(),
+            derived_from: None,
+            extracted_metadata: serde_json::to_value(&metadata).ok(),
+            published: false,
+        };
+        let now = clock.now();
+        let meta = Meta {
+            id: clock.new_id(),
+            organisation_id,
+            classification: args.classification,
+            created_at: now,
+            created_by: Uuid::nil(),
+            updated_at: now,
+            updated_by: Uuid::nil(),
+            version: 1,
+        };
+        let mut ingested = Event::new(EventKind::FileIngested, now.format(&Rfc3339).map_err(|e| anyhow!(e))?);
+        ingested.file_sha256 = Some(put.sha256.clone());
+        ingested.detail =
+            serde_json::json!({"size": put.size, "blake3": put.blake3, "media_type": metadata.media_type});
+        store.append_events(&[ingested]).await?;
+        let index = body.index();
+        let body = serde_json::to_value(&body).map_err(|e| anyhow!(e))?;
+        store
+            .insert(vec![NewRecord {
+                kind: RecordKind::Evidence,
+                meta,
+                body,
+                index,
+            }])
+            .await?;
+        stored += 1;
+    }
+    bar.finish_and_clear();
+    println!("{stored} files stored and described, {skipped} already stored");
+    Ok(())
+}
+
+/// Re-hashes every stored file; names those whose bytes no longer match their name.
+pub async fn verify_files(file_store: &FileStore, problems: &mut Vec<String>) -> Result<u64, Failure> {
+    use futures_util::StreamExt;
+    let mut names = file_store.list();
+    let mut checked = 0;
+    while let Some(name) = names.next().await {
+        let name = match name {
+            Ok(n) => n,
+            Err(e) => {
+                problems.push(format!("file store: {e}"));
+                continue;
+            }
+        };
+        checked += 1;
+        match file_store.verify(&name).await {
+            Ok(v) if v.ok => {}
+            Ok(v) => problems.push(format!("file {name}: its bytes hash to {}", v.actual_sha256)),
+            Err(e) => problems.push(format!("file {name}: {e}")),
+        }
+    }
+    Ok(checked)
+}
