@@ -214,7 +214,7 @@ pub fn uuid_v7_at(at: OffsetDateTime, random: [u8; 10]) -> Uuid {
 pub struct FixedClock {
     now: std::sync::Mutex<OffsetDateTime>,
     counter: std::sync::atomic::AtomicU64,
-    seed: u16,
+    seed: u64,
 }
 
 impl FixedClock {
@@ -224,7 +224,7 @@ impl FixedClock {
 
     /// A clock whose identifiers differ from those of clocks with another seed, for tests that
     /// share one database.
-    pub fn seeded(now: OffsetDateTime, seed: u16) -> Self {
+    pub fn seeded(now: OffsetDateTime, seed: u64) -> Self {
         Self {
             now: std::sync::Mutex::new(now),
             counter: std::sync::atomic::AtomicU64::new(0),
@@ -247,8 +247,9 @@ impl Clock for FixedClock {
     fn new_id(&self) -> Uuid {
         let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut random = [0u8; 10];
-        random[..2].copy_from_slice(&self.seed.to_be_bytes());
-        random[2..].copy_from_slice(&n.to_be_bytes());
+        // 48 bits of seed and 32 of counter: clocks of tests sharing one database do not collide.
+        random[..6].copy_from_slice(&self.seed.to_be_bytes()[2..]);
+        random[6..].copy_from_slice(&(n as u32).to_be_bytes());
         uuid_v7_at(self.now(), random)
     }
 }

@@ -27,6 +27,8 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// How long a session lasts at most, however active.
     pub session_lifetime: time::Duration,
+    /// Largest evidence file accepted in one upload.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for ServerConfig {
@@ -35,6 +37,7 @@ impl Default for ServerConfig {
             max_json_bytes: 1024 * 1024,
             secure_cookies: false,
             session_lifetime: time::Duration::hours(12),
+            max_upload_bytes: 8 * 1024 * 1024 * 1024,
         }
     }
 }
@@ -54,6 +57,10 @@ impl Entropy for OsEntropy {
     }
 }
 
+/// Room for a multipart body's other parts and boundaries beyond the file itself, so that a file
+/// over the upload limit is refused by the file store (413) before the body limit cuts the stream.
+const MULTIPART_OVERHEAD: u64 = 1024 * 1024;
+
 /// Password hashes computed at once; argon2 takes tens of milliseconds of a core and memory, and
 /// a flood of sign-ins must not starve everything else.
 const CONCURRENT_HASHES: usize = 2;
@@ -69,6 +76,8 @@ pub struct AppState {
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// Signs the log's checkpoints; `None` on servers without the deployment's key.
     pub log_signer: Option<Arc<evidentia_log::Signer>>,
+    /// Where evidence files are kept; `None` on servers without a file store.
+    pub files: Option<Arc<evidentia_files::FileStore>>,
     vocabularies: Arc<RwLock<Arc<Vocabularies>>>,
 }
 
@@ -88,6 +97,7 @@ impl AppState {
             throttle: Arc::default(),
             hashing: Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
             log_signer: None,
+            files: None,
             vocabularies: Arc::new(RwLock::new(Arc::new(vocabularies))),
         })
     }
@@ -95,6 +105,12 @@ impl AppState {
     /// Gives the server the key that signs the log's checkpoints.
     pub fn with_log_signer(mut self, signer: evidentia_log::Signer) -> Self {
         self.log_signer = Some(Arc::new(signer));
+        self
+    }
+
+    /// Gives the server its evidence file store.
+    pub fn with_files(mut self, files: evidentia_files::FileStore) -> Self {
+        self.files = Some(Arc::new(files));
         self
     }
 
@@ -127,9 +143,12 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .fallback(|| async { errors::ApiError::NotFound })
-        // The JSON extractor enforces the configured limit itself and answers 413 as a problem;
-        // this outer limit only stops unbounded bodies on routes that take none.
-        .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
+        // JSON bodies have their own, smaller limit (answered 413 as a problem); uploads stream
+        // into the file store, which enforces the upload limit; this outer limit bounds the
+        // multipart reader.
+        .layer(DefaultBodyLimit::max(
+            usize::try_from(state.config.max_upload_bytes.saturating_add(MULTIPART_OVERHEAD)).unwrap_or(usize::MAX),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

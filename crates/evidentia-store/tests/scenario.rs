@@ -35,7 +35,7 @@ async fn fixture() -> Fixture {
     };
     // Names and ids unique per test run so that tests can share one PostgreSQL database.
     let salt = Uuid::new_v4();
-    let seed = u16::from_be_bytes([salt.as_bytes()[0], salt.as_bytes()[1]]);
+    let seed = salt.as_u64_pair().0;
     let clock = FixedClock::seeded(time::macros::datetime!(2024-03-01 12:00 UTC), seed);
     let org = Organisation {
         id: Uuid::new_v4(),

@@ -21,6 +21,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Largest JSON request body, in bytes.
     pub max_json_bytes: usize,
+    /// Largest evidence file accepted in one upload, in bytes.
+    pub max_upload_bytes: u64,
     /// Log filter, e.g. `info` or `evidentia_server=debug`.
     pub log: String,
     /// Mark session cookies `Secure`: set when users reach the server over TLS.
@@ -37,6 +39,7 @@ impl Default for Config {
             files: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             max_json_bytes: 1024 * 1024,
+            max_upload_bytes: 8 * 1024 * 1024 * 1024,
             log: "info,tower_http=warn".into(),
             secure_cookies: false,
             session_hours: 12,
@@ -53,6 +56,7 @@ impl std::fmt::Debug for Config {
             .field("files", &self.files)
             .field("listen", &self.listen)
             .field("max_json_bytes", &self.max_json_bytes)
+            .field("max_upload_bytes", &self.max_upload_bytes)
             .field("log", &self.log)
             .field("secure_cookies", &self.secure_cookies)
             .field("session_hours", &self.session_hours)
@@ -112,6 +116,11 @@ impl Config {
             config.max_json_bytes = v
                 .parse()
                 .with_context(|| format!("EVIDENTIA_MAX_JSON_BYTES={v:?} is not a number"))?;
+        }
+        if let Some(v) = env("EVIDENTIA_MAX_UPLOAD_BYTES") {
+            config.max_upload_bytes = v
+                .parse()
+                .with_context(|| format!("EVIDENTIA_MAX_UPLOAD_BYTES={v:?} is not a number"))?;
         }
         if let Some(v) = env("EVIDENTIA_LOG") {
             config.log = v;

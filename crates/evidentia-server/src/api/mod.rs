@@ -7,6 +7,7 @@ pub mod params;
 pub mod records;
 pub mod resources;
 pub mod session;
+pub mod upload;
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -66,6 +67,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(resources::evidence::list, resources::evidence::create))
         .routes(routes!(resources::evidence::read, resources::evidence::change))
         .routes(routes!(resources::evidence::history))
+        .routes(routes!(evidence_file))
         .routes(routes!(resources::involvements::list, resources::involvements::create))
         .routes(routes!(resources::involvements::read, resources::involvements::change))
         .routes(routes!(resources::involvements::history))
@@ -180,4 +182,17 @@ async fn add_incident_person(
     let r = records::create::<Involvement>(&state, &caller, obj).await?;
     let headers = records::record_headers(&r, "involvements");
     Ok((StatusCode::CREATED, headers, Json(records::record_json(&r))))
+}
+
+/// The file of an evidence item, as a download (`Content-Disposition: attachment`).
+#[utoipa::path(get, path = "/evidence/{id}/file", tag = "evidence", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn evidence_file(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    upload::download(&state, &caller, id).await
 }

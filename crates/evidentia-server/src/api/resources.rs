@@ -121,8 +121,12 @@ macro_rules! record_resource {
                     (status = 415, body = Problem, content_type = "application/problem+json"),
                     (status = 422, body = Problem, content_type = "application/problem+json"),
                 ))]
-            pub async fn create(State(state): State<AppState>, caller: Caller, JsonObject(obj): JsonObject) -> ApiResult<impl IntoResponse> {
+            pub async fn create(State(state): State<AppState>, caller: Caller, req: axum::extract::Request) -> ApiResult<impl IntoResponse> {
+                let (obj, file) = crate::api::upload::record_fields::<$body>(&state, &caller, req).await?;
                 let r = records::create::<$body>(&state, &caller, obj).await?;
+                if let Some(stored) = &file {
+                    crate::api::upload::log_ingest(&state, &caller, r.meta.id, stored).await?;
+                }
                 let headers = records::record_headers(&r, stringify!($module));
                 Ok((StatusCode::CREATED, headers, Json(records::record_json(&r))))
             }

@@ -20,10 +20,13 @@ pub struct TestApp {
     /// (viewer of the other organisation), other_investigator.
     tokens: Vec<(&'static str, String)>,
     _dir: Option<tempfile::TempDir>,
+    _files: tempfile::TempDir,
     _server: tokio::task::JoinHandle<()>,
 }
 
 pub const MAX_JSON: usize = 64 * 1024;
+/// Largest upload the test server accepts.
+pub const MAX_UPLOAD: u64 = 1024 * 1024;
 /// Every test user's password.
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -37,8 +40,9 @@ impl TestApp {
                 (evidentia_store::open(&url).await.unwrap(), Some(dir))
             }
         };
+        let files_dir = tempfile::tempdir().unwrap();
         let salt = Uuid::new_v4();
-        let seed = u16::from_be_bytes([salt.as_bytes()[0], salt.as_bytes()[1]]);
+        let seed = salt.as_u64_pair().0;
         let clock = Arc::new(FixedClock::seeded(time::macros::datetime!(2024-05-01 09:00 UTC), seed));
         let mut orgs = Vec::new();
         for name in ["Office", "Monitor"] {
@@ -102,12 +106,14 @@ impl TestApp {
             clock,
             ServerConfig {
                 max_json_bytes: MAX_JSON,
+                max_upload_bytes: MAX_UPLOAD,
                 ..ServerConfig::default()
             },
         )
         .await
         .unwrap()
-        .with_log_signer(evidentia_log::Signer::from_seed("evidentia.test/log", [9; 32]).unwrap());
+        .with_log_signer(evidentia_log::Signer::from_seed("evidentia.test/log", [9; 32]).unwrap())
+        .with_files(evidentia_files::FileStore::directory(files_dir.path()).await.unwrap());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = tokio::spawn(async move {
@@ -124,6 +130,7 @@ impl TestApp {
             other_org: orgs[1],
             tokens,
             _dir: dir,
+            _files: files_dir,
             _server: server,
         }
     }

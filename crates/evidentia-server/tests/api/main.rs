@@ -6,6 +6,7 @@ mod access;
 mod app;
 mod bad_input;
 mod classification;
+mod files;
 mod log;
 mod openapi;
 mod records;

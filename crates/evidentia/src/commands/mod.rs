@@ -159,11 +159,14 @@ async fn serve(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) ->
         max_json_bytes: config.max_json_bytes,
         secure_cookies: config.secure_cookies,
         session_lifetime: time::Duration::hours(i64::from(config.session_hours.clamp(1, 24 * 30))),
+        max_upload_bytes: config.max_upload_bytes,
     };
     let signer = crate::keys::load_or_create(&config.data)?;
+    let files = ingest::file_store(config).await?;
     let state = AppState::new(store, clock, server_config)
         .await?
-        .with_log_signer(signer);
+        .with_log_signer(signer)
+        .with_files(files);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
