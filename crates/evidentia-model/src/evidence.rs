@@ -23,6 +23,18 @@ pub enum EvidenceKind {
 }
 
 impl EvidenceKind {
+    /// The kind a file's media type (as detected from its content) suggests.
+    pub fn from_media_type(media_type: &str) -> Self {
+        match media_type.split('/').next().unwrap_or_default() {
+            "image" => Self::Photo,
+            "video" => Self::Video,
+            "audio" => Self::Audio,
+            "text" => Self::Document,
+            _ if media_type == "application/pdf" => Self::Document,
+            _ => Self::Other,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Photo => "photo",
@@ -179,5 +191,21 @@ impl RecordBody for Evidence {
                 self.title.clone()
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EvidenceKind;
+
+    #[test]
+    fn kinds_follow_the_detected_media_type() {
+        assert_eq!(EvidenceKind::from_media_type("image/jpeg"), EvidenceKind::Photo);
+        assert_eq!(EvidenceKind::from_media_type("video/mp4"), EvidenceKind::Video);
+        assert_eq!(EvidenceKind::from_media_type("audio/ogg"), EvidenceKind::Audio);
+        assert_eq!(EvidenceKind::from_media_type("application/pdf"), EvidenceKind::Document);
+        assert_eq!(EvidenceKind::from_media_type("text/plain"), EvidenceKind::Document);
+        assert_eq!(EvidenceKind::from_media_type("application/zip"), EvidenceKind::Other);
+        assert_eq!(EvidenceKind::from_media_type(""), EvidenceKind::Other);
     }
 }

@@ -103,14 +103,7 @@ async fn describe(
         .extract_metadata(&stored.sha256, declared)
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let kind = match metadata.media_type.split('/').next().unwrap_or_default() {
-        "image" => "photo",
-        "video" => "video",
-        "audio" => "audio",
-        "text" => "document",
-        _ if metadata.media_type == "application/pdf" => "document",
-        _ => "other",
-    };
+    let kind = evidentia_model::evidence::EvidenceKind::from_media_type(&metadata.media_type).as_str();
     obj.entry("kind").or_insert_with(|| Value::String(kind.into()));
     if let Some(captured) = &metadata.captured_at
         && captured.parse::<evidentia_model::PartialDate>().is_ok()

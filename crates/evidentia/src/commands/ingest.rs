@@ -59,17 +59,6 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     Ok(out)
 }
 
-fn kind_of(media_type: &str) -> EvidenceKind {
-    match media_type.split('/').next().unwrap_or_default() {
-        "image" => EvidenceKind::Photo,
-        "video" => EvidenceKind::Video,
-        "audio" => EvidenceKind::Audio,
-        "text" => EvidenceKind::Document,
-        _ if media_type == "application/pdf" => EvidenceKind::Document,
-        _ => EvidenceKind::Other,
-    }
-}
-
 async fn already_described(store: &dyn Store, sha256: &str) -> Result<bool, Failure> {
     let q = ListQuery {
         terms: vec![format!("sha256:{sha256}")],
@@ -132,7 +121,7 @@ pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(),
             .file_name()
             .map(|n| n.to_string_lossy().chars().take(1024).collect::<String>());
         let body = Evidence {
-            kind: kind_of(&metadata.media_type),
+            kind: EvidenceKind::from_media_type(&metadata.media_type),
             title: original_name.clone().unwrap_or_default(),
             description: String::new(),
             file: Some(FileRef {
