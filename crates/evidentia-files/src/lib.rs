@@ -20,4 +20,6 @@ mod store;
 
 pub use error::{Error, Result};
 pub use hashing::is_sha256_hex;
-pub use store::{CHUNK_SIZE, FileReader, FileStore, StoredFile, VerifyOutcome};
+pub use store::{
+    CHUNK_SIZE, FileReader, FileStore, MAX_PICTURE_BYTES, PictureFacts, StoredFile, THUMBNAIL_SIDE, VerifyOutcome,
+};

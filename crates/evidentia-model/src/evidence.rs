@@ -103,6 +103,13 @@ pub struct Evidence {
     /// A redacted copy points to its original.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_from: Option<Uuid>,
+    /// 64-bit perceptual (difference) hash of a picture, 16 lower-case hex digits; pictures whose
+    /// hashes differ in few bits look alike.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perceptual_hash: Option<String>,
+    /// SHA-256 of the picture's JPEG thumbnail in the file store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_sha256: Option<String>,
     /// EXIF/XMP/container metadata as found in the file, when it was ingested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
@@ -110,6 +117,9 @@ pub struct Evidence {
     #[serde(default)]
     pub published: bool,
 }
+
+/// The index term of evidence items with a perceptual hash (the candidates of a similarity search).
+pub const PICTURE_TERM: &str = "perceptual_hash:present";
 
 fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -133,6 +143,20 @@ impl RecordBody for Evidence {
         }
         errors.optional_text("collected_by", self.collected_by.as_deref(), SHORT_TEXT);
         errors.optional_text("source", self.source.as_deref(), LONG_TEXT);
+        if let Some(h) = &self.perceptual_hash
+            && !(h.len() == 16 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        {
+            errors.add("perceptual_hash", "invalid", "must be 16 lower-case hexadecimal digits");
+        }
+        if let Some(t) = &self.thumbnail_sha256
+            && !is_sha256_hex(t)
+        {
+            errors.add(
+                "thumbnail_sha256",
+                "invalid",
+                "must be 64 lower-case hexadecimal digits",
+            );
+        }
         if let Some(a) = &self.acquisition
             && !vocabularies.contains(EVIDENCE_ACQUISITION, a)
         {
@@ -163,6 +187,9 @@ impl RecordBody for Evidence {
         let mut terms = vec![format!("kind:{}", self.kind.as_str())];
         if let Some(f) = &self.file {
             terms.push(format!("sha256:{}", f.sha256));
+        }
+        if self.perceptual_hash.is_some() {
+            terms.push(PICTURE_TERM.to_owned());
         }
         let text = [
             self.title.as_str(),

@@ -108,3 +108,45 @@ impl FileStore {
         Ok(Bytes::from(buf))
     }
 }
+
+/// What a stored picture gives beyond its metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PictureFacts {
+    /// 64-bit difference hash, for finding similar pictures by Hamming distance.
+    pub perceptual_hash: u64,
+    /// SHA-256 of a JPEG thumbnail, stored in the same file store.
+    pub thumbnail_sha256: String,
+}
+
+/// Largest picture decoded for a perceptual hash and a thumbnail.
+pub const MAX_PICTURE_BYTES: u64 = 64 * 1024 * 1024;
+/// Longest side of a thumbnail, in pixels.
+pub const THUMBNAIL_SIDE: u32 = 320;
+
+impl FileStore {
+    /// The perceptual hash and a stored thumbnail of a picture; `None` for files that are not
+    /// pictures this crate decodes, or are larger than [`MAX_PICTURE_BYTES`]. Decoding runs on a
+    /// blocking thread.
+    pub async fn picture_facts(&self, sha256: &str) -> Result<Option<PictureFacts>> {
+        let size = self.size(sha256).await?;
+        if size > MAX_PICTURE_BYTES {
+            return Ok(None);
+        }
+        let bytes = self.read_all(sha256, 0, size).await?;
+        let computed = tokio::task::spawn_blocking(move || {
+            let hash = crate::metadata::perceptual_hash(&bytes)?;
+            let thumb = crate::metadata::thumbnail(&bytes, THUMBNAIL_SIDE)?;
+            Some((hash, thumb))
+        })
+        .await
+        .map_err(|e| crate::Error::Unexpected(e.to_string()))?;
+        let Some((perceptual_hash, thumbnail)) = computed else {
+            return Ok(None);
+        };
+        let stored = self.put(std::io::Cursor::new(thumbnail), MAX_PICTURE_BYTES).await?;
+        Ok(Some(PictureFacts {
+            perceptual_hash,
+            thumbnail_sha256: stored.sha256,
+        }))
+    }
+}

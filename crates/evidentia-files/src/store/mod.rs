@@ -35,6 +35,7 @@
 
 mod dir;
 mod extract;
+pub use extract::{MAX_PICTURE_BYTES, PictureFacts, THUMBNAIL_SIDE};
 #[cfg(feature = "s3")]
 mod s3;
 

@@ -68,6 +68,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(resources::evidence::read, resources::evidence::change))
         .routes(routes!(resources::evidence::history))
         .routes(routes!(evidence_file))
+        .routes(routes!(evidence_thumbnail))
+        .routes(routes!(similar_evidence))
         .routes(routes!(resources::involvements::list, resources::involvements::create))
         .routes(routes!(resources::involvements::read, resources::involvements::change))
         .routes(routes!(resources::involvements::history))
@@ -195,4 +197,52 @@ async fn evidence_file(
 ) -> ApiResult<axum::response::Response> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     upload::download(&state, &caller, id).await
+}
+
+/// The JPEG thumbnail of a picture.
+#[utoipa::path(get, path = "/evidence/{id}/thumbnail", tag = "evidence", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn evidence_thumbnail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    upload::thumbnail(&state, &caller, id).await
+}
+
+#[derive(Serialize, ToSchema)]
+struct SimilarPage {
+    /// Evidence items, each with a `distance` (differing bits of 64), closest first.
+    items: Vec<serde_json::Value>,
+    next_cursor: Option<String>,
+}
+
+/// Pictures that look like this one (perceptual hashes within `max_distance` bits; default 10).
+#[utoipa::path(get, path = "/evidence/{id}/similar", tag = "evidence",
+    params(("id" = Uuid, Path), ("max_distance" = Option<u32>, Query, description = "0–32, default 10")),
+    responses((status = 200, body = SimilarPage), (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn similar_evidence(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<impl IntoResponse> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
+    let mut max_distance = 10;
+    for (k, v) in form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "max_distance" => {
+                max_distance = v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|d| *d <= 32)
+                    .ok_or_else(|| ApiError::bad_field("max_distance", "must be a whole number from 0 to 32"))?;
+            }
+            other => return Err(ApiError::bad_field(other, "is not a parameter of this request")),
+        }
+    }
+    Ok(Json(upload::similar(&state, &caller, id, max_distance).await?))
 }

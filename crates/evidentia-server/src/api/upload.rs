@@ -63,7 +63,10 @@ fn add_field(obj: &mut Map<String, Value>, name: &str, value: String) -> ApiResu
         }
         return Ok(());
     }
-    if matches!(name, "file" | "extracted_metadata") {
+    if matches!(
+        name,
+        "file" | "extracted_metadata" | "perceptual_hash" | "thumbnail_sha256"
+    ) {
         return Err(ApiError::invalid_field(
             name,
             "read_only",
@@ -128,6 +131,17 @@ async fn describe(
         "extracted_metadata".into(),
         serde_json::to_value(&metadata).unwrap_or(Value::Null),
     );
+    if let Some(p) = files
+        .picture_facts(&stored.sha256)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+    {
+        obj.insert(
+            "perceptual_hash".into(),
+            Value::String(format!("{:016x}", p.perceptual_hash)),
+        );
+        obj.insert("thumbnail_sha256".into(), Value::String(p.thumbnail_sha256));
+    }
     Ok(())
 }
 
@@ -275,4 +289,83 @@ pub async fn download(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<
         h.insert(header::ETAG, v);
     }
     Ok(response)
+}
+
+/// The thumbnail of a picture the caller may see (made by Evidentia from decoded pixels, so it
+/// is safe to show inline).
+pub async fn thumbnail(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<Response> {
+    let record = super::records::read(state, caller, RecordKind::Evidence, id).await?;
+    let sha256 = record.body["thumbnail_sha256"]
+        .as_str()
+        .ok_or(ApiError::NotFound)?
+        .to_owned();
+    let reader = files(state)?
+        .open(&sha256)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut response = Body::from_stream(tokio_util::io::ReaderStream::new(reader)).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=86400, immutable"),
+    );
+    Ok(response)
+}
+
+/// Most candidates a similarity search compares.
+const MAX_SIMILAR_CANDIDATES: usize = 200_000;
+
+/// Pictures the caller may see whose perceptual hash differs from this item's in at most
+/// `max_distance` bits, closest first, each with its `distance`.
+pub async fn similar(state: &AppState, caller: &Caller, id: Uuid, max_distance: u32) -> ApiResult<Value> {
+    let record = super::records::read(state, caller, RecordKind::Evidence, id).await?;
+    let parse = |v: &Value| {
+        v["perceptual_hash"]
+            .as_str()
+            .and_then(|h| u64::from_str_radix(h, 16).ok())
+    };
+    let Some(own) = parse(&record.body) else {
+        return Ok(serde_json::json!({"items": [], "next_cursor": null}));
+    };
+    let mut q = evidentia_store::ListQuery::new(Some(RecordKind::Evidence), caller.viewer.clone());
+    q.terms = vec![evidentia_model::evidence::PICTURE_TERM.to_owned()];
+    q.limit = 1000;
+    let mut found = Vec::new();
+    let mut seen = 0;
+    loop {
+        let page = state.store.list(&q).await?;
+        seen += page.items.len();
+        for r in page.items {
+            if r.meta.id == id {
+                continue;
+            }
+            if let Some(h) = parse(&r.body) {
+                let distance = evidentia_files::metadata::hamming(own, h);
+                if distance <= max_distance {
+                    found.push((distance, r));
+                }
+            }
+        }
+        match page.next {
+            Some(c) if seen < MAX_SIMILAR_CANDIDATES => q.after = Some(c),
+            _ => break,
+        }
+    }
+    found.sort_by_key(|(d, r)| (*d, r.meta.id));
+    found.truncate(100);
+    let (distances, records): (Vec<u32>, Vec<evidentia_store::StoredRecord>) = found.into_iter().unzip();
+    crate::audit::confidential_reads(state, caller, &records).await?;
+    let items: Vec<Value> = distances
+        .iter()
+        .zip(&records)
+        .map(|(d, r)| {
+            let mut v = super::records::record_json(r);
+            if let Value::Object(m) = &mut v {
+                m.insert("distance".into(), Value::from(*d));
+            }
+            v
+        })
+        .collect();
+    Ok(serde_json::json!({"items": items, "next_cursor": null}))
 }

@@ -127,7 +127,14 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
         ("post", "/incidents" | "/persons" | "/evidence" | "/involvements") => may_create(who),
         // The matrix's evidence items have no file: not found for everyone; tests/api/files.rs
         // checks who may download a real one.
-        ("get", "/evidence/{id}/file") => 404,
+        ("get", "/evidence/{id}/file" | "/evidence/{id}/thumbnail") => 404,
+        ("get", "/evidence/{id}/similar") => {
+            if may_see(who, target?) {
+                200
+            } else {
+                404
+            }
+        }
         ("get", p) if p.ends_with("/{id}") || p.ends_with("/{id}/history") || p == "/incidents/{id}/persons" => {
             if may_see(who, target?) {
                 200

@@ -167,3 +167,84 @@ async fn refused_uploads_store_nothing() {
     assert_eq!(status, 400);
     assert_eq!(evidence_count(&app).await, 0, "no evidence record was created");
 }
+
+fn picture(width: u32, height: u32, pixel: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb(pixel(x, y)));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn pictures_get_thumbnails_and_find_their_look_alikes() {
+    let app = TestApp::start().await;
+    let gradient = |w: u32, h: u32| move |x: u32, y: u32| [(x * 255 / w) as u8, (y * 255 / h) as u8, 90];
+    let original = picture(96, 64, gradient(96, 64));
+    let smaller = picture(48, 32, gradient(48, 32));
+    let other = picture(96, 64, |x, y| {
+        if (x / 8 + y / 8) % 2 == 0 {
+            [250, 250, 250]
+        } else {
+            [5, 5, 5]
+        }
+    });
+    let mut ids = Vec::new();
+    for (name, bytes) in [("a.png", &original), ("b.png", &smaller), ("c.png", &other)] {
+        let (status, created) = upload(&app, Some("investigator"), multipart(&[("file", Some(name), bytes)])).await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(created["kind"], "photo");
+        assert_eq!(created["file"]["media_type"], "image/png");
+        assert_eq!(created["perceptual_hash"].as_str().unwrap().len(), 16);
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let r = app
+        .get(&format!("/api/v1/evidence/{}/thumbnail", ids[0]), Some("viewer"))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    let thumb = r.bytes().await.unwrap();
+    assert_eq!(&thumb[..2], &[0xFF, 0xD8], "a JPEG");
+
+    let (status, similar) = answer(
+        app.get(&format!("/api/v1/evidence/{}/similar", ids[0]), Some("viewer"))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{similar}");
+    let found: Vec<&str> = similar["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        found,
+        [ids[1].as_str()],
+        "the resized copy looks alike; the checkerboard does not"
+    );
+    assert!(similar["items"][0]["distance"].as_u64().unwrap() <= 10);
+    let (status, everything) = answer(
+        app.get(
+            &format!("/api/v1/evidence/{}/similar?max_distance=32", ids[0]),
+            Some("viewer"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(everything["items"].as_array().unwrap().len() >= found.len());
+    for bad in ["max_distance=65", "max_distance=x", "nearest=1"] {
+        let (status, _) = answer(
+            app.get(&format!("/api/v1/evidence/{}/similar?{bad}", ids[0]), Some("viewer"))
+                .await,
+        )
+        .await;
+        assert_eq!(status, 400, "{bad}");
+    }
+    assert_eq!(
+        app.get(&format!("/api/v1/evidence/{}/thumbnail", ids[0]), None)
+            .await
+            .status(),
+        404
+    );
+}

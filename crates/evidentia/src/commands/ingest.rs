@@ -117,6 +117,10 @@ pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(),
             .extract_metadata(&put.sha256, None)
             .await
             .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let picture = file_store
+            .picture_facts(&put.sha256)
+            .await
+            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
         let original_name = path
             .file_name()
             .map(|n| n.to_string_lossy().chars().take(1024).collect::<String>());
@@ -143,6 +147,8 @@ pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(),
             incident_ids: args.incident.into_iter().collect(),
             person_ids: Vec::new(),
             derived_from: None,
+            perceptual_hash: picture.as_ref().map(|p| format!("{:016x}", p.perceptual_hash)),
+            thumbnail_sha256: picture.map(|p| p.thumbnail_sha256),
             extracted_metadata: serde_json::to_value(&metadata).ok(),
             published: false,
         };
