@@ -618,6 +618,14 @@ fn ingest_is_resumable_and_verify_rehashes_every_file() {
         out.contains(&format!("MISMATCH file {name}: its bytes hash to")),
         "{out}"
     );
+    // A stored file removed.
+    std::fs::remove_file(&stored).unwrap();
+    let (code, out, _) = run(evidentia(&data).arg("verify"), "");
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(&format!("its file {name} is not in the file store")),
+        "{out}"
+    );
     let (code, _, err) = run(evidentia(&data).args(["ingest", "/nonexistent/path"]), "");
     assert_eq!(code, 2, "a path that cannot be read is an input error: {err}");
 }

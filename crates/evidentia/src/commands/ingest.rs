@@ -207,3 +207,36 @@ pub async fn verify_files(file_store: &FileStore, problems: &mut Vec<String>) ->
     }
     Ok(checked)
 }
+
+/// Names evidence items whose file or thumbnail is not in the file store.
+pub async fn verify_evidence_files(
+    store: &dyn Store,
+    file_store: &FileStore,
+    problems: &mut Vec<String>,
+) -> Result<(), Failure> {
+    let mut q = ListQuery::new(Some(RecordKind::Evidence), Viewer::System);
+    q.limit = 1000;
+    loop {
+        let page = store.list(&q).await?;
+        for r in &page.items {
+            for (what, sha) in [
+                ("file", &r.body["file"]["sha256"]),
+                ("thumbnail", &r.body["thumbnail_sha256"]),
+            ] {
+                let Some(sha) = sha.as_str() else { continue };
+                match file_store.exists(sha).await {
+                    Ok(true) => {}
+                    Ok(false) => problems.push(format!(
+                        "record evidence:{}: its {what} {sha} is not in the file store",
+                        r.meta.id
+                    )),
+                    Err(e) => problems.push(format!("record evidence:{}: its {what} {sha}: {e}", r.meta.id)),
+                }
+            }
+        }
+        match page.next {
+            Some(c) => q.after = Some(c),
+            None => return Ok(()),
+        }
+    }
+}

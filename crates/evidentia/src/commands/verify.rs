@@ -171,6 +171,7 @@ pub async fn run(config: &Config) -> Result<(), Failure> {
     let mut findings = check(store.as_ref(), verifier.as_ref()).await?;
     let files = super::ingest::file_store(config).await?;
     findings.files = super::ingest::verify_files(&files, &mut findings.problems).await?;
+    super::ingest::verify_evidence_files(store.as_ref(), &files, &mut findings.problems).await?;
     #[allow(clippy::print_stdout)] // the product of this command
     {
         for p in &findings.problems {
