@@ -61,7 +61,7 @@ pub struct FileRef {
     pub original_name: Option<String>,
 }
 
-/// Admiralty (NATO STANAG 2511 style) grading: source reliability A–F, information credibility 1–6.
+/// Admiralty-code grading: source reliability A–F, information credibility 1–6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reliability {
