@@ -365,15 +365,11 @@ fn mp4_boxes_that_lie() {
     }
 }
 
-/// Writes small valid files into `$EVIDENTIA_WRITE_FUZZ_SEEDS` for the fuzzer (`fuzz/`).
+/// The fuzzer's committed seeds (`fuzz/seeds/metadata`) are exactly the files these fixtures make,
+/// so they stay valid examples as the fixtures change; `EVIDENTIA_WRITE_FUZZ_SEEDS=DIR` writes them
+/// anew into DIR.
 #[test]
-#[ignore = "writes fuzzing seeds; run by hand"]
-fn write_fuzz_seeds() {
-    let Ok(dir) = std::env::var("EVIDENTIA_WRITE_FUZZ_SEEDS") else {
-        panic!("set EVIDENTIA_WRITE_FUZZ_SEEDS to a directory");
-    };
-    let dir = std::path::Path::new(&dir);
-    std::fs::create_dir_all(dir).unwrap();
+fn the_fuzzing_seeds_are_the_fixtures() {
     let small = fixtures::scene(24, 16, 0.3);
     let exif = fixtures::camera_exif(true);
     let seeds: Vec<(&str, Vec<u8>)> = vec![
@@ -389,7 +385,21 @@ fn write_fuzz_seeds() {
         ("document.pdf", b"%PDF-1.7\n<x:xmpmeta><rdf:Description xmp:CreateDate=\"2020-02-03T04:05:06Z\" exif:GPSLatitude=\"50,27.006N\" exif:GPSLongitude=\"30,31.404E\"/></x:xmpmeta>\n".to_vec()),
         ("archive.zip", fixtures::zip(&[("a.txt", b"hello")])),
     ];
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/metadata");
+    let write = std::env::var("EVIDENTIA_WRITE_FUZZ_SEEDS")
+        .ok()
+        .map(std::path::PathBuf::from);
+    if let Some(dir) = &write {
+        std::fs::create_dir_all(dir).unwrap();
+    }
     for (name, bytes) in seeds {
-        std::fs::write(dir.join(name), bytes).unwrap();
+        match &write {
+            Some(dir) => std::fs::write(dir.join(name), &bytes).unwrap(),
+            None => assert_eq!(
+                std::fs::read(committed.join(name)).unwrap(),
+                bytes,
+                "fuzz/seeds/metadata/{name}"
+            ),
+        }
     }
 }

@@ -163,7 +163,7 @@ async fn a_dropped_put_leaves_nothing() {
 /// A 4 GiB upload with bounded memory. Slow (writes 4 GiB): run by hand with
 /// `cargo test -p evidentia-files --release -- --ignored --test-threads 1 four_gib`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "writes 4 GiB; run by hand"]
+#[ignore = "writes 4 GiB: run by `scripts/bench files`, not in CI"]
 async fn four_gib_with_bounded_memory() {
     struct Generated {
         left: u64,
