@@ -31,7 +31,7 @@ pub async fn create_organisation(store: &dyn Store, clock: &dyn Clock, name: &st
 }
 
 /// The organisation named, or the only one when no name is given.
-async fn organisation(store: &dyn Store, name: Option<&str>) -> Result<Organisation, Failure> {
+pub async fn organisation(store: &dyn Store, name: Option<&str>) -> Result<Organisation, Failure> {
     match name {
         Some(n) => match store.organisation_by_name(n).await {
             Err(StoreError::NotFound) => Err(Failure::input(anyhow!("no organisation named {n:?}"))),

@@ -68,30 +68,12 @@ async fn already_described(store: &dyn Store, sha256: &str) -> Result<bool, Fail
     Ok(!store.list(&q).await?.items.is_empty())
 }
 
-async fn organisation(store: &dyn Store, name: Option<&str>) -> Result<Uuid, Failure> {
-    match name {
-        Some(n) => match store.organisation_by_name(n).await {
-            Err(StoreError::NotFound) => Err(Failure::input(anyhow!("no organisation named {n:?}"))),
-            other => Ok(other?.id),
-        },
-        None => match store.organisations().await?.as_slice() {
-            [only] => Ok(only.id),
-            [] => Err(Failure::input(anyhow!(
-                "there is no organisation yet: run `evidentia init --organisation NAME`"
-            ))),
-            _ => Err(Failure::input(anyhow!(
-                "there are several organisations: name one with --organisation"
-            ))),
-        },
-    }
-}
-
 #[allow(clippy::print_stdout)] // the product of this command
 pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(), Failure> {
     let files = collect(&args.paths)?;
     let store = super::open_store(config).await?;
     let file_store = file_store(config).await?;
-    let organisation_id = organisation(store.as_ref(), args.organisation.as_deref()).await?;
+    let organisation_id = crate::accounts::organisation(store.as_ref(), args.organisation.as_deref()).await?.id;
     if let Some(id) = args.incident {
         match store.get(RecordKind::Incident, id).await {
             Err(StoreError::NotFound) => return Err(Failure::input(anyhow!("there is no incident {id}"))),
