@@ -13,7 +13,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use evidentia_files::{Error as FileError, FileStore, StoredFile};
 use evidentia_log::{Event, EventKind};
-use evidentia_model::{RecordBody, RecordKind, Viewer};
+use evidentia_model::evidence::{EvidenceKind, FileRef};
+use evidentia_model::{PartialDate, RecordBody, RecordKind, Viewer};
 use futures_util::TryStreamExt;
 use serde_json::{Map, Value};
 use tokio_util::io::StreamReader;
@@ -93,7 +94,44 @@ fn may_upload(caller: &Caller) -> ApiResult<()> {
     }
 }
 
-/// Completes the record's fields from the stored file and what it says about itself.
+/// What a stored file says about itself, as an evidence item's fields.
+#[derive(Debug, Clone)]
+pub struct FileFacts {
+    pub file: FileRef,
+    pub kind: EvidenceKind,
+    pub captured_at: Option<PartialDate>,
+    pub extracted_metadata: Value,
+    pub perceptual_hash: Option<String>,
+    pub thumbnail_sha256: Option<String>,
+}
+
+/// Describes a stored file: its metadata, the kind of item it suggests, and for pictures a
+/// perceptual hash and a stored thumbnail. Shared by uploads and `evidentia ingest`.
+pub async fn describe_file(
+    files: &FileStore,
+    stored: &StoredFile,
+    declared: Option<&str>,
+    original_name: Option<&str>,
+) -> Result<FileFacts, FileError> {
+    let metadata = files.extract_metadata(&stored.sha256, declared).await?;
+    let picture = files.picture_facts(&stored.sha256).await?;
+    let name = original_name.map(|n| n.chars().filter(|c| !c.is_control()).take(1024).collect());
+    Ok(FileFacts {
+        kind: EvidenceKind::from_media_type(&metadata.media_type),
+        captured_at: metadata.captured_at.as_deref().and_then(|t| t.parse().ok()),
+        file: FileRef {
+            sha256: stored.sha256.clone(),
+            size: stored.size,
+            media_type: metadata.media_type.clone(),
+            original_name: name,
+        },
+        extracted_metadata: serde_json::to_value(&metadata).unwrap_or(Value::Null),
+        perceptual_hash: picture.as_ref().map(|p| format!("{:016x}", p.perceptual_hash)),
+        thumbnail_sha256: picture.map(|p| p.thumbnail_sha256),
+    })
+}
+
+/// Completes the record's fields from the stored file; fields the uploader sent are kept.
 async fn describe(
     state: &AppState,
     obj: &mut Map<String, Value>,
@@ -101,46 +139,26 @@ async fn describe(
     declared: Option<&str>,
     original_name: Option<String>,
 ) -> ApiResult<()> {
-    let files = files(state)?;
-    let metadata = files
-        .extract_metadata(&stored.sha256, declared)
+    let facts = describe_file(files(state)?, stored, declared, original_name.as_deref())
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let kind = evidentia_model::evidence::EvidenceKind::from_media_type(&metadata.media_type).as_str();
-    obj.entry("kind").or_insert_with(|| Value::String(kind.into()));
-    if let Some(captured) = &metadata.captured_at
-        && captured.parse::<evidentia_model::PartialDate>().is_ok()
-    {
+    obj.entry("kind")
+        .or_insert_with(|| Value::String(facts.kind.as_str().into()));
+    if let Some(captured) = facts.captured_at {
         obj.entry("captured_at")
-            .or_insert_with(|| Value::String(captured.clone()));
+            .or_insert_with(|| Value::String(captured.to_string()));
     }
-    let name: Option<String> = original_name.map(|n| n.chars().filter(|c| !c.is_control()).take(1024).collect());
-    if let Some(n) = &name {
+    if let Some(n) = &facts.file.original_name {
         obj.entry("title").or_insert_with(|| Value::String(n.clone()));
     }
     obj.insert(
         "file".into(),
-        serde_json::json!({
-            "sha256": stored.sha256,
-            "size": stored.size,
-            "media_type": metadata.media_type,
-            "original_name": name,
-        }),
+        serde_json::to_value(&facts.file).map_err(|e| ApiError::Internal(e.to_string()))?,
     );
-    obj.insert(
-        "extracted_metadata".into(),
-        serde_json::to_value(&metadata).unwrap_or(Value::Null),
-    );
-    if let Some(p) = files
-        .picture_facts(&stored.sha256)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-    {
-        obj.insert(
-            "perceptual_hash".into(),
-            Value::String(format!("{:016x}", p.perceptual_hash)),
-        );
-        obj.insert("thumbnail_sha256".into(), Value::String(p.thumbnail_sha256));
+    obj.insert("extracted_metadata".into(), facts.extracted_metadata);
+    if let (Some(hash), Some(thumbnail)) = (facts.perceptual_hash, facts.thumbnail_sha256) {
+        obj.insert("perceptual_hash".into(), Value::String(hash));
+        obj.insert("thumbnail_sha256".into(), Value::String(thumbnail));
     }
     Ok(())
 }

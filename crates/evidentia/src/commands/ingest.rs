@@ -7,8 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, anyhow};
 use evidentia_files::FileStore;
 use evidentia_log::{Event, EventKind};
-use evidentia_model::evidence::{EvidenceKind, FileRef};
-use evidentia_model::{Classification, Clock, Evidence, Meta, PartialDate, RecordBody, RecordKind, Viewer};
+use evidentia_model::{Classification, Clock, Evidence, Meta, RecordBody, RecordKind, Viewer};
 use evidentia_store::{ListQuery, NewRecord, Store, StoreError};
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
@@ -73,7 +72,9 @@ pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(),
     let files = collect(&args.paths)?;
     let store = super::open_store(config).await?;
     let file_store = file_store(config).await?;
-    let organisation_id = crate::accounts::organisation(store.as_ref(), args.organisation.as_deref()).await?.id;
+    let organisation_id = crate::accounts::organisation(store.as_ref(), args.organisation.as_deref())
+        .await?
+        .id;
     if let Some(id) = args.incident {
         match store.get(RecordKind::Incident, id).await {
             Err(StoreError::NotFound) => return Err(Failure::input(anyhow!("there is no incident {id}"))),
@@ -95,31 +96,16 @@ pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(),
             skipped += 1;
             continue;
         }
-        let metadata = file_store
-            .extract_metadata(&put.sha256, None)
+        let original_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let facts = evidentia_server::api::upload::describe_file(&file_store, &put, None, original_name.as_deref())
             .await
             .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-        let picture = file_store
-            .picture_facts(&put.sha256)
-            .await
-            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-        let original_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().chars().take(1024).collect::<String>());
         let body = Evidence {
-            kind: EvidenceKind::from_media_type(&metadata.media_type),
-            title: original_name.clone().unwrap_or_default(),
+            kind: facts.kind,
+            title: facts.file.original_name.clone().unwrap_or_default(),
             description: String::new(),
-            file: Some(FileRef {
-                sha256: put.sha256.clone(),
-                size: put.size,
-                media_type: metadata.media_type.clone(),
-                original_name,
-            }),
-            captured_at: metadata
-                .captured_at
-                .as_deref()
-                .and_then(|t| t.parse::<PartialDate>().ok()),
+            file: Some(facts.file.clone()),
+            captured_at: facts.captured_at,
             captured_location: None,
             collected_by: None,
             collected_at: None,
@@ -129,9 +115,9 @@ pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(),
             incident_ids: args.incident.into_iter().collect(),
             person_ids: Vec::new(),
             derived_from: None,
-            perceptual_hash: picture.as_ref().map(|p| format!("{:016x}", p.perceptual_hash)),
-            thumbnail_sha256: picture.map(|p| p.thumbnail_sha256),
-            extracted_metadata: serde_json::to_value(&metadata).ok(),
+            perceptual_hash: facts.perceptual_hash,
+            thumbnail_sha256: facts.thumbnail_sha256,
+            extracted_metadata: Some(facts.extracted_metadata),
             published: false,
         };
         let now = clock.now();
@@ -148,7 +134,7 @@ pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(),
         let mut ingested = Event::new(EventKind::FileIngested, now.format(&Rfc3339).map_err(|e| anyhow!(e))?);
         ingested.file_sha256 = Some(put.sha256.clone());
         ingested.detail =
-            serde_json::json!({"size": put.size, "blake3": put.blake3, "media_type": metadata.media_type});
+            serde_json::json!({"size": put.size, "blake3": put.blake3, "media_type": facts.file.media_type});
         store.append_events(&[ingested]).await?;
         let index = body.index();
         let body = serde_json::to_value(&body).map_err(|e| anyhow!(e))?;
