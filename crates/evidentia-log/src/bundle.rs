@@ -110,6 +110,15 @@ pub struct ManifestFile {
     pub media_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_name: Option<String>,
+    /// The evidence record, in this bundle, whose content names the file (`body.file.sha256`):
+    /// the record is proven by the log, so the file is vouched for by the record, not by this
+    /// unsigned manifest.
+    pub record_id: String,
+}
+
+/// The SHA-256 of the file an evidence record's content names, if any.
+pub fn file_named_by(content: &serde_json::Value) -> Option<&str> {
+    content.get("body")?.get("file")?.get("sha256")?.as_str()
 }
 
 /// Why an entry could not be read.
@@ -300,6 +309,14 @@ pub enum Problem {
         manifest: u64,
         actual: u64,
     },
+    /// No evidence record in the bundle names this file, so nothing proven vouches for it.
+    FileNotNamed {
+        record: String,
+    },
+    /// An evidence record names a file the bundle does not hold.
+    RecordFileMissing {
+        sha256: String,
+    },
     /// Listed twice in the manifest.
     Duplicate,
     /// In the bundle, but no manifest entry vouches for it.
@@ -354,6 +371,13 @@ impl fmt::Display for Problem {
             }
             Self::FileSize { manifest, actual } => {
                 write!(f, "the file is {actual} bytes, the manifest says {manifest}")
+            }
+            Self::FileNotNamed { record } => write!(
+                f,
+                "evidence record {record} is not in the bundle or does not name this file: nothing proven vouches for it"
+            ),
+            Self::RecordFileMissing { sha256 } => {
+                write!(f, "names the file {sha256}, which the bundle does not hold")
             }
             Self::Duplicate => f.write_str("is listed more than once in the manifest"),
             Self::Unlisted => f.write_str("is not listed in the manifest: nothing vouches for it"),
@@ -471,6 +495,9 @@ pub fn check(source: &dyn BundleSource, trusted_key: Option<&str>) -> Report {
     report.push(Item::Checkpoint, checkpoint_problems);
 
     let mut listed: BTreeSet<&str> = [MANIFEST_PATH, PUBLIC_KEY_PATH, CHECKPOINT_PATH, INDEX_PATH].into();
+    let held: BTreeSet<&str> = manifest.files.iter().map(|f| f.sha256.as_str()).collect();
+    // The file each evidence record's content names, by record id.
+    let mut named: BTreeMap<&str, Option<String>> = BTreeMap::new();
     for record in &manifest.records {
         let mut problems = Vec::new();
         for path in [&record.record_path, &record.proof_path, &record.leaf_path] {
@@ -478,7 +505,21 @@ pub fn check(source: &dyn BundleSource, trusted_key: Option<&str>) -> Report {
                 problems.push(Problem::Duplicate);
             }
         }
-        check_record(source, record, &note, &verifiers, &mut problems);
+        let content = check_record(source, record, &note, &verifiers, &mut problems);
+        if record.kind == "evidence" {
+            // Only a record that holds vouches for a file.
+            let file = content
+                .as_ref()
+                .filter(|_| problems.is_empty())
+                .and_then(file_named_by)
+                .map(str::to_owned);
+            if let Some(sha256) = &file
+                && !held.contains(sha256.as_str())
+            {
+                problems.push(Problem::RecordFileMissing { sha256: sha256.clone() });
+            }
+            named.insert(&record.id, file);
+        }
         problems.dedup();
         report.push(
             Item::Record {
@@ -494,6 +535,11 @@ pub fn check(source: &dyn BundleSource, trusted_key: Option<&str>) -> Report {
             problems.push(Problem::Duplicate);
         }
         check_file(source, file, &mut problems);
+        if named.get(file.record_id.as_str()).and_then(Option::as_deref) != Some(file.sha256.as_str()) {
+            problems.push(Problem::FileNotNamed {
+                record: file.record_id.clone(),
+            });
+        }
         report.push(
             Item::File {
                 path: file.path.clone(),
@@ -551,13 +597,15 @@ fn check_checkpoint(note: &[u8], verifiers: &[Verifier], manifest: &Manifest, pr
     }
 }
 
+/// Checks one record; answers its content when the record file is canonical JSON.
 fn check_record(
     source: &dyn BundleSource,
     record: &ManifestRecord,
     note: &[u8],
     verifiers: &[Verifier],
     problems: &mut Vec<Problem>,
-) {
+) -> Option<serde_json::Value> {
+    let mut content = None;
     // The record file: canonical JSON naming this record, hashing to the manifest's hash.
     match source.read(&record.record_path) {
         Err(error) => problems.push(Problem::Entry {
@@ -597,6 +645,7 @@ fn check_record(
                             });
                         }
                     }
+                    content = Some(value);
                 }
                 _ => problems.push(Problem::RecordNotCanonical {
                     path: record.record_path.clone(),
@@ -674,6 +723,7 @@ fn check_record(
             }
         },
     }
+    content
 }
 
 fn check_file(source: &dyn BundleSource, file: &ManifestFile, problems: &mut Vec<Problem>) {
@@ -717,13 +767,17 @@ mod tests {
     const ORIGIN: &str = "evidentia.log/test";
     const INCIDENT: &str = "0190f000-0000-7000-8000-000000000001";
     const PERSON: &str = "0190f000-0000-7000-8000-000000000002";
+    const EVIDENCE: &str = "0190f000-0000-7000-8000-000000000003";
 
     fn signer() -> Signer {
         Signer::from_seed(ORIGIN, [9; 32]).unwrap()
     }
 
-    /// A bundle of two records (among other log entries) and one file, signed by `signer`.
+    /// A bundle of three records (among other log entries) and the file the evidence record
+    /// names, signed by `signer`.
     fn bundle(signer: &Signer) -> BTreeMap<String, Vec<u8>> {
+        let photo = b"\x89PNG not really".to_vec();
+        let sha = sha256_hex(&photo);
         let records = [
             (
                 "incident",
@@ -731,6 +785,11 @@ mod tests {
                 json!({"title": "Shelling of the market", "casualties": 3}),
             ),
             ("person", PERSON, json!({"name": "Олександр"})),
+            (
+                "evidence",
+                EVIDENCE,
+                json!({"title": "Photo of the market", "file": {"sha256": sha, "size": photo.len()}}),
+            ),
         ];
         let mut tree = MemoryTree::new();
         tree.append(leaf_hash(b"earlier entry")).unwrap();
@@ -774,8 +833,6 @@ mod tests {
             };
             entries.insert(proof_path, proof.to_text().into_bytes());
         }
-        let photo = b"\x89PNG not really".to_vec();
-        let sha = sha256_hex(&photo);
         entries.insert(format!("files/{sha}"), photo.clone());
         let manifest = Manifest {
             format: FORMAT.into(),
@@ -795,6 +852,7 @@ mod tests {
                 size: photo.len() as u64,
                 media_type: Some("image/png".into()),
                 original_name: Some("market.png".into()),
+                record_id: EVIDENCE.into(),
             }],
         };
         entries.insert(MANIFEST_PATH.into(), serde_json::to_vec_pretty(&manifest).unwrap());
@@ -831,8 +889,57 @@ mod tests {
         let report = check(&bundle(&s), Some(&s.verifier().to_vkey()));
         assert_eq!(report.findings(), Vec::new());
         assert!(report.is_ok());
-        // manifest, key, checkpoint, 2 records, 1 file.
-        assert_eq!(report.items.len(), 6);
+        // manifest, key, checkpoint, 3 records, 1 file.
+        assert_eq!(report.items.len(), 7);
+    }
+
+    #[test]
+    fn files_are_vouched_for_by_proven_evidence_records() {
+        let s = signer();
+        // A file the manifest ties to a record that does not name it.
+        let mut b = bundle(&s);
+        edit_manifest(&mut b, |m| m.files[0].record_id = PERSON.into());
+        let findings = check(&b, None).findings();
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert!(matches!(&findings[0].item, Item::File { .. }));
+        assert_eq!(findings[0].problem, Problem::FileNotNamed { record: PERSON.into() });
+
+        // A file dropped together with its manifest line: the record that names it says so.
+        let mut b = bundle(&s);
+        let sha = {
+            let m: Manifest = serde_json::from_slice(&b[MANIFEST_PATH]).unwrap();
+            m.files[0].sha256.clone()
+        };
+        b.remove(&format!("files/{sha}"));
+        edit_manifest(&mut b, |m| m.files.clear());
+        let findings = check(&b, None).findings();
+        assert_eq!(
+            findings,
+            vec![Finding {
+                item: Item::Record {
+                    kind: "evidence".into(),
+                    id: EVIDENCE.into()
+                },
+                problem: Problem::RecordFileMissing { sha256: sha }
+            }]
+        );
+
+        // A swapped file with a manifest edited to match: the record still names the original.
+        let mut b = bundle(&s);
+        let forged = b"a different picture".to_vec();
+        let forged_sha = sha256_hex(&forged);
+        let old = b.keys().find(|k| k.starts_with("files/")).unwrap().clone();
+        b.remove(&old);
+        b.insert(format!("files/{forged_sha}"), forged.clone());
+        edit_manifest(&mut b, |m| {
+            m.files[0].path = format!("files/{forged_sha}");
+            m.files[0].sha256 = forged_sha.clone();
+            m.files[0].size = forged.len() as u64;
+        });
+        let problems: Vec<Problem> = check(&b, None).findings().into_iter().map(|f| f.problem).collect();
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert!(matches!(problems[0], Problem::RecordFileMissing { .. }));
+        assert!(matches!(problems[1], Problem::FileNotNamed { .. }));
     }
 
     #[test]
@@ -929,7 +1036,8 @@ mod tests {
             .filter(|(_, p)| !p.is_empty())
             .map(|(i, _)| i.clone())
             .collect();
-        assert_eq!(failed.len(), 3, "{failed:?}");
+        // The checkpoint, every record, and the file no proven record vouches for any more.
+        assert_eq!(failed.len(), 5, "{failed:?}");
         assert_eq!(failed[0], Item::Checkpoint);
 
         // public-key.txt replaced but not the manifest.

@@ -69,6 +69,93 @@ pub struct Reliability {
     pub information: u8,
 }
 
+/// What happened to an item in its chain of custody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CustodyAction {
+    Collected,
+    Received,
+    Transferred,
+    Accessed,
+    Exported,
+    Redacted,
+}
+
+impl CustodyAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Collected => "collected",
+            Self::Received => "received",
+            Self::Transferred => "transferred",
+            Self::Accessed => "accessed",
+            Self::Exported => "exported",
+            Self::Redacted => "redacted",
+        }
+    }
+}
+
+/// One link of the chain of custody. The chain only grows: the server appends entries and
+/// refuses any change that would alter or drop one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustodyEvent {
+    pub action: CustodyAction,
+    /// Who acted (a person or team, in the user's words); the account that recorded the entry is
+    /// `recorded_by`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// When it happened, as far as known.
+    pub at: PartialDate,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// Another item this entry concerns: the redacted copy made, for `redacted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_id: Option<Uuid>,
+    /// The account that recorded it; absent when an operator's command did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<Uuid>,
+    /// When the server recorded it, RFC 3339.
+    pub recorded_at: PartialDate,
+}
+
+/// How a claim about an item was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationMethod {
+    Geolocation,
+    Chronolocation,
+    Source,
+    Technical,
+    Content,
+}
+
+/// What the check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationResult {
+    Confirmed,
+    Inconclusive,
+    Contradicted,
+}
+
+/// One verification assessment of an item. Assessments are appended, never rewritten: a later
+/// assessment that disagrees is a new entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    pub method: VerificationMethod,
+    pub result: VerificationResult,
+    /// Who assessed it, in the user's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    pub at: PartialDate,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<Uuid>,
+    pub recorded_at: PartialDate,
+}
+
 /// An evidence item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -114,9 +201,21 @@ pub struct Evidence {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub extracted_metadata: Option<serde_json::Value>,
+    /// The chain of custody, oldest first (append-only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custody: Vec<CustodyEvent>,
+    /// Verification assessments, oldest first (append-only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verifications: Vec<Verification>,
     #[serde(default)]
     pub published: bool,
 }
+
+/// Fields of an evidence item that only grow, through their own routes.
+pub const APPEND_ONLY_FIELDS: &[&str] = &["custody", "verifications"];
+
+/// Longest chain of custody or list of assessments one item keeps.
+pub const MAX_CHAIN: usize = 10_000;
 
 /// The index term of evidence items with a perceptual hash (the candidates of a similarity search).
 pub const PICTURE_TERM: &str = "perceptual_hash:present";
@@ -127,6 +226,7 @@ fn is_sha256_hex(s: &str) -> bool {
 
 impl RecordBody for Evidence {
     const KIND: RecordKind = RecordKind::Evidence;
+    const APPEND_ONLY: &'static [&'static str] = APPEND_ONLY_FIELDS;
 
     fn validate(&self, vocabularies: &Vocabularies, errors: &mut FieldErrors) {
         errors.text("title", &self.title, SHORT_TEXT);
@@ -165,6 +265,22 @@ impl RecordBody for Evidence {
                 "unknown_term",
                 format!("{a:?} is not a term of {EVIDENCE_ACQUISITION}"),
             );
+        }
+        for (i, c) in self.custody.iter().enumerate() {
+            errors.optional_text(&format!("custody[{i}].by"), c.by.as_deref(), SHORT_TEXT);
+            errors.text(&format!("custody[{i}].notes"), &c.notes, LONG_TEXT);
+        }
+        for (i, v) in self.verifications.iter().enumerate() {
+            errors.optional_text(&format!("verifications[{i}].by"), v.by.as_deref(), SHORT_TEXT);
+            errors.text(&format!("verifications[{i}].notes"), &v.notes, LONG_TEXT);
+        }
+        for (field, len) in [
+            ("custody", self.custody.len()),
+            ("verifications", self.verifications.len()),
+        ] {
+            if len > MAX_CHAIN {
+                errors.add(field, "too_long", format!("holds more than {MAX_CHAIN} entries"));
+            }
         }
         if let Some(r) = self.reliability {
             if !('A'..='F').contains(&r.source) {

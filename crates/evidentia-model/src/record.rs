@@ -34,6 +34,16 @@ impl RecordKind {
             Self::Evidence => "evidence",
         }
     }
+
+    /// The API's collection of this kind (`incidents`).
+    pub fn collection(self) -> &'static str {
+        match self {
+            Self::Incident => "incidents",
+            Self::Person => "persons",
+            Self::Involvement => "involvements",
+            Self::Evidence => "evidence",
+        }
+    }
 }
 
 impl fmt::Display for RecordKind {
@@ -179,6 +189,10 @@ pub trait RecordBody: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     fn minimum_classification(&self) -> Classification {
         Classification::Public
     }
+
+    /// Fields that only grow, through their own routes: never set on creation, never changed by a
+    /// patch (an evidence item's chain of custody, for example).
+    const APPEND_ONLY: &'static [&'static str] = &[];
 }
 
 /// Time and fresh identifiers, passed in so that tests and demo data are deterministic.

@@ -8,6 +8,7 @@
 //! Search text is normalised here, in Rust, before it reaches either database, so that several
 //! server instances on one PostgreSQL — and the two backends — find the same records.
 
+pub mod checkpoint;
 mod codec;
 mod log;
 pub mod postgres;
@@ -95,6 +96,9 @@ pub struct RecordUpdate {
     pub index: RecordIndex,
     pub at: OffsetDateTime,
     pub by: Uuid,
+    /// Events appended to the log with the change, in the same transaction, before the change's
+    /// own entry (custody, verification …).
+    pub events: Vec<evidentia_log::Event>,
 }
 
 /// One kept version of a record.

@@ -106,6 +106,45 @@ pub(crate) fn record_leaf(
     leaf_from_event(&event, Some(meta.id), at)
 }
 
+/// The leaves of a new record: its publication, when it is created published, then its creation
+/// (the last leaf naming a record always records its current content).
+pub(crate) fn created_leaves(record: &crate::NewRecord) -> Result<Vec<PendingLeaf>> {
+    let mut leaves = Vec::with_capacity(1);
+    if record.index.published {
+        let (at, by) = (record.meta.created_at, record.meta.created_by);
+        leaves.push(publication_leaf(record.kind, record.meta.id, true, at, by)?);
+    }
+    leaves.push(record_leaf(record.kind, &record.meta, &record.body, None)?);
+    Ok(leaves)
+}
+
+/// The leaves of a change: the caller's events (custody …), the publication or withdrawal when
+/// `published` flipped, then the change itself, last.
+pub(crate) fn changed_leaves(
+    old: &crate::StoredRecord,
+    new: &crate::StoredRecord,
+    events: &[Event],
+) -> Result<Vec<PendingLeaf>> {
+    let mut leaves = event_leaves(events)?;
+    if old.published != new.published {
+        let (at, by) = (new.meta.updated_at, new.meta.updated_by);
+        leaves.push(publication_leaf(new.kind, new.meta.id, new.published, at, by)?);
+    }
+    let previous = content_hash(old.kind, &old.meta, &old.body)?;
+    leaves.push(record_leaf(new.kind, &new.meta, &new.body, Some(previous))?);
+    Ok(leaves)
+}
+
+/// The event of a record's publication on the portal (`published: true`) or its withdrawal.
+fn publication_leaf(kind: RecordKind, id: Uuid, published: bool, at: OffsetDateTime, by: Uuid) -> Result<PendingLeaf> {
+    let mut event = Event::new(EventKind::Publication, api_time(at));
+    event.record_kind = Some(kind.as_str().to_owned());
+    event.record_id = Some(id.to_string());
+    event.by = Some(by.to_string());
+    event.detail = serde_json::json!({ "published": published });
+    leaf_from_event(&event, None, at)
+}
+
 /// The event of an audit entry: what was done to what, and by whom. Never the client address or
 /// the entry's detail, which may hold personal data; the audit log keeps those.
 pub(crate) fn audit_leaf(entry: &AuditEntry) -> Result<PendingLeaf> {
@@ -127,7 +166,13 @@ pub(crate) fn event_leaves(events: &[Event]) -> Result<Vec<PendingLeaf>> {
         .map(|event| {
             let at = crate::codec::parse_time(&event.at)
                 .map_err(|_| StoreError::Invalid(format!("log event time {:?} is not RFC 3339", event.at)))?;
-            let record_id = event.record_id.as_deref().and_then(|id| Uuid::parse_str(id).ok());
+            // Only a leaf recording a record's content is found as that record's latest entry.
+            let records_content = matches!(event.kind, EventKind::RecordCreated | EventKind::RecordChanged);
+            let record_id = event
+                .record_id
+                .as_deref()
+                .and_then(|id| Uuid::parse_str(id).ok())
+                .filter(|_| records_content);
             leaf_from_event(event, record_id, at)
         })
         .collect()

@@ -984,8 +984,9 @@ impl Store for PostgresStore {
             tokio::task::spawn_blocking(move || {
                 records
                     .iter()
-                    .map(|r| crate::log::record_leaf(r.kind, &r.meta, &r.body, None))
+                    .map(crate::log::created_leaves)
                     .collect::<Result<Vec<_>>>()
+                    .map(|l| l.into_iter().flatten().collect::<Vec<_>>())
             })
         };
         let mut client = self.client().await?;
@@ -1072,9 +1073,8 @@ impl Store for PostgresStore {
             .await?;
         tx.execute(&stmt, &[&u.id]).await?;
         write_index(&tx, &[(u.id, &u.index)]).await?;
-        let previous = crate::log::content_hash(old.kind, &old.meta, &old.body)?;
-        let leaf = crate::log::record_leaf(record.kind, &record.meta, &record.body, Some(previous))?;
-        append_leaves(&tx, vec![leaf]).await?;
+        let leaves = crate::log::changed_leaves(&old, &record, &u.events)?;
+        append_leaves(&tx, leaves).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -1837,6 +1837,7 @@ mod tests {
             },
             at: t0 + time::Duration::days(expected) + time::Duration::microseconds(7),
             by: id(10),
+            events: Vec::new(),
         };
         log(
             "update",

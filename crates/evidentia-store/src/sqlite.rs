@@ -986,8 +986,9 @@ impl Store for SqliteStore {
             let created = |records: &[NewRecord]| -> Result<Vec<PendingLeaf>> {
                 records
                     .iter()
-                    .map(|r| crate::log::record_leaf(r.kind, &r.meta, &r.body, None))
-                    .collect()
+                    .map(crate::log::created_leaves)
+                    .collect::<Result<Vec<_>>>()
+                    .map(|l| l.into_iter().flatten().collect())
             };
             if records.len() < PARALLEL_LEAVES {
                 for r in &records {
@@ -1020,8 +1021,7 @@ impl Store for SqliteStore {
             let old = get_record(tx, kind, id)?;
             update_record(tx, &update)?;
             let new = get_record(tx, kind, id)?;
-            let previous = crate::log::content_hash(old.kind, &old.meta, &old.body)?;
-            leaves.push(crate::log::record_leaf(new.kind, &new.meta, &new.body, Some(previous))?);
+            leaves.extend(crate::log::changed_leaves(&old, &new, &update.events)?);
             Ok(new)
         })
         .await

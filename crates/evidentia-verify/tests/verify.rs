@@ -20,13 +20,16 @@ fn signer(seed: u8) -> Signer {
     Signer::from_seed(ORIGIN, [seed; 32]).unwrap()
 }
 
-/// One incident, proven in a log of three entries, and one file that is itself a zip.
+/// One evidence record, proven in a log of three entries, naming its file, which is itself a zip.
 fn entries() -> BTreeMap<String, Vec<u8>> {
     let signer = signer(1);
-    let content = serde_json::json!({"kind": "incident", "id": ID, "version": 1, "body": {"title": "Strike"}});
+    let nested = zip_bytes(&BTreeMap::from([("../../etc/passwd".to_owned(), b"x".to_vec())]));
+    let nested_sha = sha256_hex(&nested);
+    let content = serde_json::json!({"kind": "evidence", "id": ID, "version": 1,
+        "body": {"title": "Strike", "file": {"sha256": nested_sha}}});
     let hash = content_hash(&content).unwrap();
     let mut event = Event::new(EventKind::RecordCreated, "2024-05-01T10:00:00Z");
-    event.record_kind = Some("incident".into());
+    event.record_kind = Some("evidence".into());
     event.record_id = Some(ID.into());
     event.content_hash = Some(hash.clone());
     let leaf = event.to_leaf_data().unwrap();
@@ -41,9 +44,7 @@ fn entries() -> BTreeMap<String, Vec<u8>> {
         inclusion: inclusion_proof(&tree, 1, 3).unwrap(),
         checkpoint: note.clone(),
     };
-    let (record_path, proof_path, leaf_path) = ManifestRecord::paths("incident", ID);
-    let nested = zip_bytes(&BTreeMap::from([("../../etc/passwd".to_owned(), b"x".to_vec())]));
-    let nested_sha = sha256_hex(&nested);
+    let (record_path, proof_path, leaf_path) = ManifestRecord::paths("evidence", ID);
     let manifest = Manifest {
         format: FORMAT.into(),
         created_at: "2024-05-02T00:00:00Z".into(),
@@ -56,7 +57,7 @@ fn entries() -> BTreeMap<String, Vec<u8>> {
         },
         public_key: signer.verifier().to_vkey(),
         records: vec![ManifestRecord {
-            kind: "incident".into(),
+            kind: "evidence".into(),
             id: ID.into(),
             version: 1,
             content_hash: hash,
@@ -71,6 +72,7 @@ fn entries() -> BTreeMap<String, Vec<u8>> {
             size: nested.len() as u64,
             media_type: Some("application/zip".into()),
             original_name: Some("archive.zip".into()),
+            record_id: ID.into(),
         }],
     };
     BTreeMap::from([
@@ -120,7 +122,7 @@ fn a_good_bundle_holds_item_by_item() {
     assert_eq!(code, 0, "{out}{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.first(), Some(&"ok    manifest.json"));
-    assert!(lines.contains(&format!("ok    record incident {ID}").as_str()), "{out}");
+    assert!(lines.contains(&format!("ok    record evidence {ID}").as_str()), "{out}");
     assert!(lines.iter().any(|l| l.starts_with("ok    file files/")), "{out}");
     assert_eq!(lines.last(), Some(&"5 items checked: all hold"));
 }
@@ -128,7 +130,7 @@ fn a_good_bundle_holds_item_by_item() {
 #[test]
 fn tampering_fails_with_the_item_named() {
     let dir = tempfile::tempdir().unwrap();
-    let (record_path, _, _) = ManifestRecord::paths("incident", ID);
+    let (record_path, _, _) = ManifestRecord::paths("evidence", ID);
     let mut e = entries();
     let record = e.get_mut(&record_path).unwrap();
     let at = record.windows(6).position(|w| w == b"Strike").unwrap();
@@ -138,7 +140,7 @@ fn tampering_fails_with_the_item_named() {
     let fails: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL")).collect();
     assert_eq!(fails.len(), 1, "{out}");
     assert!(
-        fails[0].starts_with(&format!("FAIL  record incident {ID}: {record_path} hashes to ")),
+        fails[0].starts_with(&format!("FAIL  record evidence {ID}: {record_path} hashes to ")),
         "{out}"
     );
     assert!(out.ends_with("5 items checked: 1 do not hold\n"), "{out}");

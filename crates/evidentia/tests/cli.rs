@@ -2,6 +2,7 @@
 //! acknowledged writes across `kill -9`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -373,6 +374,27 @@ fn an_exported_bundle_verifies_offline_and_names_tampering() {
         "0"
     );
 
+    // A file attached to the incident travels in the bundle.
+    let organisation = sql(
+        &db,
+        &format!(
+            "SELECT o.name FROM organisations o JOIN records r ON r.organisation_id = o.id WHERE r.id = '{incident}'"
+        ),
+    );
+    let statement = dir.path().join("statement.txt");
+    std::fs::write(&statement, b"What the witness saw, in her words.\n").unwrap();
+    let (code, out, err) = run(
+        evidentia(&data)
+            .args(["ingest", "--incident", &incident, "--organisation", &organisation])
+            .arg(&statement),
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let file_sha: String = Sha256::digest(std::fs::read(&statement).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+
     let bundle = dir.path().join("b.zip");
     let (code, _, err) = run(
         evidentia(&data)
@@ -403,6 +425,23 @@ fn an_exported_bundle_verifies_offline_and_names_tampering() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(&format!("ok    record incident {incident}\n")), "{out}");
     assert!(out.contains(" items checked: all hold"), "{out}");
+    let file_path = format!("files/{file_sha}");
+    assert_eq!(good[&file_path], std::fs::read(&statement).unwrap());
+    assert!(out.contains(&format!("ok    file {file_path}\n")), "{out}");
+    let evidence_id = sql(
+        &db,
+        &format!(
+            "SELECT id FROM records WHERE kind = 'evidence' AND json_extract(body, '$.file.sha256') = '{file_sha}'"
+        ),
+    );
+    // The export is in the item's chain of custody.
+    assert_eq!(
+        sql(
+            &db,
+            &format!("SELECT json_extract(body, '$.custody[#-1].action') FROM records WHERE id = '{evidence_id}'")
+        ),
+        "exported"
+    );
 
     let record_path = format!("records/incident-{incident}.json");
     let proof_path = format!("proofs/incident-{incident}.tlog-proof");
@@ -423,6 +462,35 @@ fn an_exported_bundle_verifies_offline_and_names_tampering() {
         fails[0].starts_with(&format!("FAIL  record incident {incident}: {record_path} hashes to ")),
         "{out}"
     );
+
+    // The evidence file removed, with its manifest line: the record that names it says so.
+    let mut e = good.clone();
+    e.remove(&file_path);
+    let mut m = manifest.clone();
+    m["files"] = serde_json::json!([]);
+    e.insert("manifest.json".into(), serde_json::to_vec(&m).unwrap());
+    write_zip(&tampered, &e);
+    let (code, out) = check(&tampered, Some(&key));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "FAIL  record evidence {evidence_id}: names the file {file_sha}, which the bundle does not hold"
+        )),
+        "{out}"
+    );
+    assert_eq!(out.matches("FAIL").count(), 1, "{out}");
+
+    // A changed byte in the evidence file.
+    let mut e = good.clone();
+    e.get_mut(&file_path).unwrap()[0] ^= 1;
+    write_zip(&tampered, &e);
+    let (code, out) = check(&tampered, Some(&key));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("FAIL  file {file_path}: the bytes hash to ")),
+        "{out}"
+    );
+    assert_eq!(out.matches("FAIL").count(), 1, "{out}");
 
     // A proof removed.
     let mut e = good.clone();

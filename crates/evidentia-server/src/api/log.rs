@@ -10,11 +10,9 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use base64::Engine;
-use evidentia_log::{Checkpoint, Event};
+use evidentia_log::Event;
 use evidentia_model::{RecordKind, Role, Viewer};
-use evidentia_store::Store;
 use serde::Serialize;
-use time::OffsetDateTime;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -33,41 +31,9 @@ fn signer(state: &AppState) -> ApiResult<&evidentia_log::Signer> {
         .ok_or_else(|| ApiError::Unavailable("this server has no log-signing key".into()))
 }
 
-/// The latest signed checkpoint, covering the whole log (see [`sign_checkpoint`]).
+/// The latest signed checkpoint, covering the whole log (see [`evidentia_store::checkpoint::sign_checkpoint`]).
 pub async fn current_checkpoint(state: &AppState) -> ApiResult<(u64, String)> {
-    sign_checkpoint(state.store.as_ref(), signer(state)?, state.clock.now()).await
-}
-
-/// The latest signed checkpoint of `store`'s log, covering the whole log: signs a new one (kept
-/// at time `at`) when the log has grown, after checking that the new tree contains the last
-/// signed one (a checkpoint inconsistent with an earlier one is never signed).
-pub async fn sign_checkpoint(
-    store: &dyn Store,
-    signer: &evidentia_log::Signer,
-    at: OffsetDateTime,
-) -> ApiResult<(u64, String)> {
-    let size = store.log_size().await?;
-    let latest = store.latest_checkpoint().await?;
-    if let Some((signed, note)) = &latest
-        && *signed >= size
-    {
-        return Ok((*signed, note.clone()));
-    }
-    let root = store.log_root(size).await?;
-    if let Some((old_size, old_note)) = &latest {
-        let verified = Checkpoint::open(old_note.as_bytes(), &[signer.verifier()])
-            .map_err(|e| ApiError::Internal(format!("stored checkpoint {old_size} does not verify: {e}")))?;
-        let proof = store.consistency_proof(*old_size, size).await?;
-        evidentia_log::merkle::verify_consistency(*old_size, size, verified.checkpoint.root(), &root, &proof)
-            .map_err(|e| ApiError::Internal(format!("the log is not consistent with checkpoint {old_size}: {e}")))?;
-    }
-    let checkpoint =
-        Checkpoint::new(signer.name(), size, root).map_err(|e| ApiError::Internal(format!("checkpoint: {e}")))?;
-    let note = checkpoint
-        .sign(&[signer])
-        .map_err(|e| ApiError::Internal(format!("signing: {e}")))?;
-    store.put_checkpoint(size, &note, at).await?;
-    Ok((size, note))
+    Ok(evidentia_store::checkpoint::sign_checkpoint(state.store.as_ref(), signer(state)?, state.clock.now()).await?)
 }
 
 /// The latest checkpoint as a C2SP signed note.

@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod body;
+pub mod bundles;
+pub mod custody;
 pub mod log;
 pub mod params;
 pub mod records;
@@ -70,6 +72,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(evidence_file))
         .routes(routes!(evidence_thumbnail))
         .routes(routes!(similar_evidence))
+        .routes(routes!(custody::add_custody))
+        .routes(routes!(custody::add_verification))
+        .routes(routes!(custody::add_redaction))
+        .routes(routes!(bundles::create))
         .routes(routes!(resources::involvements::list, resources::involvements::create))
         .routes(routes!(resources::involvements::read, resources::involvements::change))
         .routes(routes!(resources::involvements::history))

@@ -91,7 +91,29 @@ fn refuse_server_fields(obj: &Map<String, Value>) -> ApiResult<()> {
     }
 }
 
-fn unauthorised_or_forbidden(viewer: &Viewer, what: &str) -> ApiError {
+/// Append-only fields grow only through their own routes.
+fn refuse_append_only<B: RecordBody>(obj: &Map<String, Value>) -> ApiResult<()> {
+    let errors: Vec<_> = B::APPEND_ONLY
+        .iter()
+        .filter(|f| obj.contains_key(**f))
+        .map(|f| evidentia_model::FieldError {
+            field: (*f).to_owned(),
+            code: "append_only".into(),
+            message: format!(
+                "only grows: add an entry with POST /{}/{{id}}/{f}",
+                B::KIND.collection()
+            ),
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// 401 for the public, 403 for staff whose role does not allow `what`.
+pub fn unauthorised_or_forbidden(viewer: &Viewer, what: &str) -> ApiError {
     match viewer {
         Viewer::Public => ApiError::Unauthorized(format!("sign in to {what}")),
         _ => ApiError::Forbidden(format!("your role does not allow you to {what}")),
@@ -150,10 +172,23 @@ fn validate<B: RecordBody>(state: &AppState, body: &B, classification: Classific
 pub async fn create<B: RecordBody>(
     state: &AppState,
     caller: &Caller,
+    obj: Map<String, Value>,
+) -> ApiResult<StoredRecord> {
+    create_with::<B>(state, caller, obj, Map::new()).await
+}
+
+/// Creates a record as [`create`] does, with fields the server sets itself (`server`, e.g. the
+/// first entry of an evidence item's chain of custody) added after the caller's are checked.
+pub async fn create_with<B: RecordBody>(
+    state: &AppState,
+    caller: &Caller,
     mut obj: Map<String, Value>,
+    server: Map<String, Value>,
 ) -> ApiResult<StoredRecord> {
     let viewer = &caller.viewer;
     refuse_server_fields(&obj)?;
+    refuse_append_only::<B>(&obj)?;
+    obj.extend(server);
     let classification = take_classification(&mut obj, Classification::Internal)?;
     let organisation_id = match obj.remove("organisation_id") {
         None | Some(Value::Null) => match viewer {
@@ -260,6 +295,7 @@ pub async fn patch<B: RecordBody>(
 ) -> ApiResult<StoredRecord> {
     let viewer = &caller.viewer;
     refuse_server_fields(&patch)?;
+    refuse_append_only::<B>(&patch)?;
     if patch.contains_key("organisation_id") {
         return Err(ApiError::invalid_field(
             "organisation_id",
@@ -298,8 +334,59 @@ pub async fn patch<B: RecordBody>(
         index: body.index(),
         at: state.clock.now(),
         by: viewer.user_id().unwrap_or_default(),
+        events: Vec::new(),
     };
     Ok(state.store.update(update).await?)
+}
+
+/// How often an append retries when another change landed between its read and its write.
+const APPEND_ATTEMPTS: usize = 5;
+
+/// Appends `entry` to the append-only list `field` of a record the caller may change, with
+/// `events` logged in the same transaction. Appends commute, so no `If-Match` is needed: a
+/// concurrent change makes the append read the record again.
+pub async fn append<B: RecordBody>(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    field: &str,
+    entry: Value,
+    events: Vec<evidentia_log::Event>,
+) -> ApiResult<StoredRecord> {
+    debug_assert!(B::APPEND_ONLY.contains(&field));
+    let viewer = &caller.viewer;
+    let mut attempts = 0;
+    loop {
+        let current = read(state, caller, B::KIND, id).await?;
+        if !viewer.may_write(current.meta.organisation_id) {
+            return Err(unauthorised_or_forbidden(viewer, "change this record"));
+        }
+        let mut doc = match current.body {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        match doc.entry(field.to_owned()).or_insert_with(|| Value::Array(Vec::new())) {
+            Value::Array(list) => list.push(entry.clone()),
+            _ => return Err(ApiError::Internal(format!("{} {id}: {field} is not a list", B::KIND))),
+        }
+        let body: B = typed(Value::Object(doc))?;
+        validate(state, &body, current.meta.classification)?;
+        let update = RecordUpdate {
+            kind: B::KIND,
+            id,
+            expected_version: current.meta.version,
+            classification: current.meta.classification,
+            body: serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.to_string()))?,
+            index: body.index(),
+            at: state.clock.now(),
+            by: viewer.user_id().unwrap_or_default(),
+            events: events.clone(),
+        };
+        match state.store.update(update).await {
+            Err(evidentia_store::StoreError::Conflict { .. }) if attempts + 1 < APPEND_ATTEMPTS => attempts += 1,
+            other => return Ok(other?),
+        }
+    }
 }
 
 /// A page of records as `{"items": [...], "next_cursor": ...}`.

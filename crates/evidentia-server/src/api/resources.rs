@@ -122,11 +122,7 @@ macro_rules! record_resource {
                     (status = 422, body = Problem, content_type = "application/problem+json"),
                 ))]
             pub async fn create(State(state): State<AppState>, caller: Caller, req: axum::extract::Request) -> ApiResult<impl IntoResponse> {
-                let (obj, file) = crate::api::upload::record_fields::<$body>(&state, &caller, req).await?;
-                let r = records::create::<$body>(&state, &caller, obj).await?;
-                if let Some(stored) = &file {
-                    crate::api::upload::log_ingest(&state, &caller, r.meta.id, stored).await?;
-                }
+                let r = crate::api::upload::create::<$body>(&state, &caller, req).await?;
                 let headers = records::record_headers(&r, stringify!($module));
                 Ok((StatusCode::CREATED, headers, Json(records::record_json(&r))))
             }

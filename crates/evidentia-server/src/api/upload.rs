@@ -13,8 +13,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use evidentia_files::{Error as FileError, FileStore, StoredFile};
 use evidentia_log::{Event, EventKind};
-use evidentia_model::evidence::{EvidenceKind, FileRef};
-use evidentia_model::{PartialDate, RecordBody, RecordKind, Viewer};
+use evidentia_model::evidence::{CustodyAction, EvidenceKind, FileRef};
+use evidentia_model::{Evidence, PartialDate, RecordBody, RecordKind, Viewer};
+use evidentia_store::StoredRecord;
 use futures_util::TryStreamExt;
 use serde_json::{Map, Value};
 use tokio_util::io::StreamReader;
@@ -263,6 +264,42 @@ pub async fn record_fields<B: RecordBody>(
     Ok((obj, Some(stored)))
 }
 
+/// The fields and stored file of a redacted copy: an upload like any other.
+pub async fn redaction_fields(
+    state: &AppState,
+    caller: &Caller,
+    req: Request,
+) -> ApiResult<(Map<String, Value>, StoredFile)> {
+    match record_fields::<Evidence>(state, caller, req).await? {
+        (obj, Some(stored)) => Ok((obj, stored)),
+        (_, None) => Err(ApiError::invalid_field(
+            "file",
+            "required",
+            "send the redacted file as multipart/form-data (part `file`) or as a raw body",
+        )),
+    }
+}
+
+/// Creates a record from a request; an evidence upload's file is stored first, its ingest logged,
+/// and the item's chain of custody starts with its receipt.
+pub async fn create<B: RecordBody>(state: &AppState, caller: &Caller, req: Request) -> ApiResult<StoredRecord> {
+    let (obj, file) = record_fields::<B>(state, caller, req).await?;
+    let Some(stored) = file else {
+        return super::records::create::<B>(state, caller, obj).await;
+    };
+    let received = super::custody::server_entry(state, caller, CustodyAction::Received, "uploaded".into(), None);
+    let mut server = Map::new();
+    server.insert(
+        "custody".into(),
+        Value::Array(vec![
+            serde_json::to_value(&received).map_err(|e| ApiError::Internal(e.to_string()))?,
+        ]),
+    );
+    let r = super::records::create_with::<B>(state, caller, obj, server).await?;
+    log_ingest(state, caller, r.meta.id, &stored).await?;
+    Ok(r)
+}
+
 /// Logs the ingest of a file that became (part of) a record.
 pub async fn log_ingest(state: &AppState, caller: &Caller, record_id: Uuid, stored: &StoredFile) -> ApiResult<()> {
     let at = state
@@ -286,6 +323,19 @@ pub async fn download(state: &AppState, caller: &Caller, id: Uuid) -> ApiResult<
         .ok_or(ApiError::NotFound)?
         .to_owned();
     let size = record.body["file"]["size"].as_u64().unwrap_or_default();
+    // Who took a copy of an original is part of its custody; the audit log (itself logged)
+    // keeps every staff download without making each one a new version of the item.
+    if caller.user_id().is_some() {
+        let detail = serde_json::json!({"sha256": sha256, "version": record.meta.version});
+        crate::audit::record(
+            state,
+            caller,
+            "evidence_file_downloaded",
+            Some(format!("evidence:{id}")),
+            detail,
+        )
+        .await?;
+    }
     let reader = files(state)?.open(&sha256).await.map_err(|e| match e {
         FileError::NotFound(_) => ApiError::Internal(format!("evidence {id}: its file {sha256} is missing")),
         other => ApiError::Internal(other.to_string()),

@@ -5,7 +5,9 @@
 mod access;
 mod app;
 mod bad_input;
+mod bundles;
 mod classification;
+mod custody;
 mod files;
 mod log;
 mod openapi;

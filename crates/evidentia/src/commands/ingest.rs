@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Context, anyhow};
 use evidentia_files::FileStore;
 use evidentia_log::{Event, EventKind};
-use evidentia_model::{Classification, Clock, Evidence, Meta, RecordBody, RecordKind, Viewer};
+use evidentia_model::evidence::{CustodyAction, CustodyEvent};
+use evidentia_model::{Classification, Clock, Evidence, Meta, PartialDate, RecordBody, RecordKind, Viewer};
 use evidentia_store::{ListQuery, NewRecord, Store, StoreError};
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
@@ -100,6 +101,7 @@ pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(),
         let facts = evidentia_server::api::upload::describe_file(&file_store, &put, None, original_name.as_deref())
             .await
             .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let now = clock.now();
         let body = Evidence {
             kind: facts.kind,
             title: facts.file.original_name.clone().unwrap_or_default(),
@@ -118,9 +120,18 @@ pub async fn run(config: &Config, clock: &dyn Clock, args: Ingest) -> Result<(),
             perceptual_hash: facts.perceptual_hash,
             thumbnail_sha256: facts.thumbnail_sha256,
             extracted_metadata: Some(facts.extracted_metadata),
+            custody: vec![CustodyEvent {
+                action: CustodyAction::Received,
+                by: None,
+                at: PartialDate::Instant(now),
+                notes: format!("ingested from {}", path.display()),
+                related_id: None,
+                recorded_by: None,
+                recorded_at: PartialDate::Instant(now),
+            }],
+            verifications: Vec::new(),
             published: false,
         };
-        let now = clock.now();
         let meta = Meta {
             id: clock.new_id(),
             organisation_id,
