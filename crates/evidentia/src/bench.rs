@@ -40,6 +40,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000)]
         proofs: usize,
     },
+    /// Writes distinct small JPEG photos with EXIF capture times (the ingest benchmark's input).
+    Photos {
+        #[arg(long, default_value_t = 20_000)]
+        count: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Serves the data directory in a child process and measures its memory at idle and under
     /// GET load, with request latency.
     Http {
@@ -64,6 +71,7 @@ pub async fn run(command: BenchCommand, config: &Config) -> Result<(), Failure> 
             runs,
         } => store_bench(config, persons, incidents, batch.max(1), runs.max(1)).await,
         BenchCommand::Log { leaves, batch, proofs } => log_bench(config, leaves, batch.max(1), proofs.max(1)).await,
+        BenchCommand::Photos { count, out } => crate::bench_photos::run(count, &out),
         BenchCommand::Http {
             concurrency,
             seconds,

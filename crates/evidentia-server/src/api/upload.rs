@@ -106,6 +106,13 @@ pub struct FileFacts {
     pub thumbnail_sha256: Option<String>,
 }
 
+/// A capture time as a partial date: an instant when the file gives its offset from UTC; without
+/// one (EXIF's DateTimeOriginal usually has none) the local time is no instant, so the day is what
+/// is known. The metadata keeps the time as found.
+fn captured_date(found: &str) -> Option<PartialDate> {
+    found.parse().ok().or_else(|| found.get(..10)?.parse().ok())
+}
+
 /// Describes a stored file: its metadata, the kind of item it suggests, and for pictures a
 /// perceptual hash and a stored thumbnail. Shared by uploads and `evidentia ingest`.
 pub async fn describe_file(
@@ -119,7 +126,7 @@ pub async fn describe_file(
     let name = original_name.map(|n| n.chars().filter(|c| !c.is_control()).take(1024).collect());
     Ok(FileFacts {
         kind: EvidenceKind::from_media_type(&metadata.media_type),
-        captured_at: metadata.captured_at.as_deref().and_then(|t| t.parse().ok()),
+        captured_at: metadata.captured_at.as_deref().and_then(captured_date),
         file: FileRef {
             sha256: stored.sha256.clone(),
             size: stored.size,
@@ -436,4 +443,24 @@ pub async fn similar(state: &AppState, caller: &Caller, id: Uuid, max_distance: 
         })
         .collect();
     Ok(serde_json::json!({"items": items, "next_cursor": null}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::captured_date;
+
+    #[test]
+    fn capture_times_without_an_offset_give_their_day() {
+        assert_eq!(
+            captured_date("2023-05-01T10:00:00+03:00").map(|d| d.to_string()),
+            Some("2023-05-01T10:00:00+03:00".to_owned())
+        );
+        assert_eq!(
+            captured_date("2023-05-01T10:00:00").map(|d| d.to_string()),
+            Some("2023-05-01".to_owned())
+        );
+        assert_eq!(captured_date("0000-00-00T00:00:00"), None);
+        assert_eq!(captured_date("2023"), Some("2023".parse().unwrap()));
+        assert_eq!(captured_date("é"), None);
+    }
 }
