@@ -10,3 +10,4 @@ mod files;
 mod log;
 mod openapi;
 mod records;
+mod web;
