@@ -147,12 +147,21 @@ async fn from_token(state: &AppState, value: &str, address: Option<String>) -> R
     Ok(caller)
 }
 
+/// Whether a cookie-authenticated change must carry the CSRF token in its header now, or whether
+/// the caller checks it later (HTML forms send it as a field: see `web::forms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsrfCheck {
+    Header,
+    Deferred,
+}
+
 async fn from_session(
     state: &AppState,
     secret: &str,
     method: &Method,
     headers: &HeaderMap,
     address: Option<String>,
+    csrf: CsrfCheck,
 ) -> Result<Caller, ApiError> {
     let expired = || ApiError::Unauthorized("the session has ended: sign in again".into());
     if !well_formed(secret, "") {
@@ -171,7 +180,7 @@ async fn from_session(
     }
     // A cookie is sent by the browser whoever asks it to; a change must also prove it comes from
     // our own pages, which alone can read the CSRF token.
-    if !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+    if csrf == CsrfCheck::Header && !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         let sent = headers
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
@@ -192,6 +201,12 @@ async fn from_session(
 
 /// Identifies the caller of a request from its headers.
 pub async fn identify(state: &AppState, parts: &Parts) -> Result<Caller, ApiError> {
+    identify_with(state, parts, CsrfCheck::Header).await
+}
+
+/// Identifies the caller; with [`CsrfCheck::Deferred`] a session's change is let through for the
+/// caller to check the CSRF token it carries elsewhere (compare with [`same_secret`]).
+pub async fn identify_with(state: &AppState, parts: &Parts, csrf: CsrfCheck) -> Result<Caller, ApiError> {
     let address = address(parts);
     if let Some(value) = parts.headers.get(AUTHORIZATION) {
         let value = value
@@ -200,7 +215,7 @@ pub async fn identify(state: &AppState, parts: &Parts) -> Result<Caller, ApiErro
         return from_token(state, value, address).await;
     }
     if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
-        return from_session(state, secret, &parts.method, &parts.headers, address).await;
+        return from_session(state, secret, &parts.method, &parts.headers, address, csrf).await;
     }
     Ok(Caller {
         viewer: Viewer::Public,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod errors;
 pub mod throttle;
+pub mod web;
 
 use std::sync::{Arc, RwLock};
 
@@ -29,6 +30,9 @@ pub struct ServerConfig {
     pub session_lifetime: time::Duration,
     /// Largest evidence file accepted in one upload.
     pub max_upload_bytes: u64,
+    /// Map tiles for the web maps (`https://tiles.example.org/{z}/{x}/{y}.png`); `None` shows
+    /// only the bundled offline outline of the region.
+    pub map_tile_url: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -38,6 +42,7 @@ impl Default for ServerConfig {
             secure_cookies: false,
             session_lifetime: time::Duration::hours(12),
             max_upload_bytes: 8 * 1024 * 1024 * 1024,
+            map_tile_url: None,
         }
     }
 }
@@ -127,12 +132,13 @@ impl AppState {
     }
 }
 
-/// The whole application: API, OpenAPI document, health checks.
+/// The whole application: API, OpenAPI document, health checks, web application and portal.
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = api::router();
     let openapi = Arc::new(openapi);
     Router::new()
         .nest("/api/v1", api)
+        .merge(web::router(&state.config))
         .route(
             "/api/v1/openapi.json",
             get(move || {
@@ -157,7 +163,8 @@ pub fn app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // The strictest policy for every answer that did not set its own (the web pages do).
+        .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("content-security-policy"),
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))

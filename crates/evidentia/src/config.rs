@@ -29,6 +29,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Longest a browser session lasts, in hours.
     pub session_hours: u32,
+    /// Map tiles for the web maps, e.g. `https://tiles.example.org/{z}/{x}/{y}.png`; default none
+    /// (the maps show the bundled outline of the region, offline).
+    pub map_tile_url: Option<String>,
 }
 
 impl Default for Config {
@@ -43,6 +46,7 @@ impl Default for Config {
             log: "info,tower_http=warn".into(),
             secure_cookies: false,
             session_hours: 12,
+            map_tile_url: None,
         }
     }
 }
@@ -60,6 +64,7 @@ impl std::fmt::Debug for Config {
             .field("log", &self.log)
             .field("secure_cookies", &self.secure_cookies)
             .field("session_hours", &self.session_hours)
+            .field("map_tile_url", &self.map_tile_url)
             .finish()
     }
 }
@@ -137,6 +142,9 @@ impl Config {
                 .parse()
                 .with_context(|| format!("EVIDENTIA_SESSION_HOURS={v:?} is not a number"))?;
         }
+        if let Some(v) = env("EVIDENTIA_MAP_TILE_URL") {
+            config.map_tile_url = Some(v).filter(|v| !v.is_empty());
+        }
         if let Some(v) = &flags.data {
             config.data = v.clone();
         }
@@ -197,6 +205,29 @@ mod tests {
             Config::load(&flags, &get).unwrap().listen.port(),
             9100,
             "flags over everything"
+        );
+    }
+
+    #[test]
+    fn map_tiles_are_configured_by_file_or_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("evidentia.toml");
+        std::fs::write(&file, "map_tile_url = \"https://tiles.example.org/{z}/{x}/{y}.png\"\n").unwrap();
+        let flags = Overrides {
+            config_file: Some(file),
+            ..Overrides::default()
+        };
+        let none = |_: &str| None;
+        assert_eq!(Config::default().map_tile_url, None, "offline by default");
+        assert_eq!(
+            Config::load(&flags, &none).unwrap().map_tile_url.as_deref(),
+            Some("https://tiles.example.org/{z}/{x}/{y}.png")
+        );
+        let empty = |k: &str| (k == "EVIDENTIA_MAP_TILE_URL").then(String::new);
+        assert_eq!(
+            Config::load(&flags, &empty).unwrap().map_tile_url,
+            None,
+            "an empty value turns tiles off"
         );
     }
 

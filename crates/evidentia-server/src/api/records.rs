@@ -240,6 +240,17 @@ pub async fn create_with<B: RecordBody>(
     Ok(record)
 }
 
+/// What is wrong with the fields of a new record, without creating it or checking its links
+/// (forms use it to report every problem at once). The same parsing and validation as `create`.
+pub fn check<B: RecordBody>(state: &AppState, mut obj: Map<String, Value>) -> ApiResult<()> {
+    refuse_server_fields(&obj)?;
+    refuse_append_only::<B>(&obj)?;
+    let classification = take_classification(&mut obj, Classification::Internal)?;
+    obj.remove("organisation_id");
+    let body: B = typed(Value::Object(obj))?;
+    validate(state, &body, classification)
+}
+
 /// A record the caller may see, or 404, without recording a read (for checks).
 async fn visible(state: &AppState, viewer: &Viewer, kind: RecordKind, id: Uuid) -> ApiResult<StoredRecord> {
     let r = state.store.get(kind, id).await?;
@@ -389,10 +400,17 @@ pub async fn append<B: RecordBody>(
     }
 }
 
-/// A page of records as `{"items": [...], "next_cursor": ...}`.
-pub async fn list(state: &AppState, caller: &Caller, query: &ListQuery, tagged: bool) -> ApiResult<Value> {
+/// A page of the records the query's viewer may see, and where the next page starts; reads of
+/// confidential records are audited.
+pub async fn page(state: &AppState, caller: &Caller, query: &ListQuery) -> ApiResult<evidentia_store::Page> {
     let page = state.store.list(query).await?;
     crate::audit::confidential_reads(state, caller, &page.items).await?;
+    Ok(page)
+}
+
+/// A page of records as `{"items": [...], "next_cursor": ...}`.
+pub async fn list(state: &AppState, caller: &Caller, query: &ListQuery, tagged: bool) -> ApiResult<Value> {
+    let page = page(state, caller, query).await?;
     let items: Vec<Value> = page
         .items
         .iter()
@@ -405,9 +423,19 @@ pub async fn list(state: &AppState, caller: &Caller, query: &ListQuery, tagged: 
 }
 
 /// Every version of a record the caller may see, oldest first.
-pub async fn history(state: &AppState, caller: &Caller, kind: RecordKind, id: Uuid) -> ApiResult<Value> {
+pub async fn versions(
+    state: &AppState,
+    caller: &Caller,
+    kind: RecordKind,
+    id: Uuid,
+) -> ApiResult<Vec<evidentia_store::HistoryEntry>> {
     read(state, caller, kind, id).await?;
-    let versions = state.store.history(kind, id).await?;
+    Ok(state.store.history(kind, id).await?)
+}
+
+/// Every version of a record the caller may see, oldest first, as a list answer.
+pub async fn history(state: &AppState, caller: &Caller, kind: RecordKind, id: Uuid) -> ApiResult<Value> {
+    let versions = versions(state, caller, kind, id).await?;
     Ok(serde_json::json!({ "items": versions, "next_cursor": null }))
 }
 

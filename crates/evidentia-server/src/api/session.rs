@@ -144,6 +144,26 @@ pub async fn sign_in(
     JsonObject(obj): JsonObject,
 ) -> ApiResult<Response> {
     let form: SignIn = typed(serde_json::Value::Object(obj))?;
+    let signed_in = start_session(&state, caller, &headers, form).await?;
+    let body = me(&state, &signed_in.user, Some(signed_in.csrf_token)).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, signed_in.cookie)],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// A session just started: its user, the `Set-Cookie` value and the session's CSRF token.
+pub struct SignedIn {
+    pub user: User,
+    pub cookie: HeaderValue,
+    pub csrf_token: String,
+}
+
+/// Checks e-mail, password and (when enrolled) the second-factor code, throttling failures and
+/// auditing both outcomes, and starts a session. The API and the sign-in page both sign in here.
+pub async fn start_session(state: &AppState, caller: Caller, headers: &HeaderMap, form: SignIn) -> ApiResult<SignedIn> {
     let now = state.clock.now();
     let address = caller.address.clone().unwrap_or_default();
     let wrong = || ApiError::Unauthorized("the e-mail address or the password is wrong".into());
@@ -166,7 +186,7 @@ pub async fn sign_in(
     };
     let password_ok = form.password.len() <= auth::MAX_PASSWORD_BYTES
         && verify_hash(
-            &state,
+            state,
             form.password,
             user.as_ref().and_then(|u| u.password_hash.clone()),
         )
@@ -186,7 +206,7 @@ pub async fn sign_in(
         let Some(code) = form.code.as_deref().filter(|c| !c.trim().is_empty()) else {
             return Err(ApiError::SecondFactorRequired);
         };
-        if !second_factor_passes(&state, &user, &factor, code).await? {
+        if !second_factor_passes(state, &user, &factor, code).await? {
             failed("second_factor").await?;
             return Err(ApiError::Unauthorized("the code is wrong or was already used".into()));
         }
@@ -211,16 +231,19 @@ pub async fn sign_in(
         ..caller
     };
     crate::audit::record(
-        &state,
+        state,
         &signed_in,
         "sign_in",
         Some(format!("user:{}", user.id)),
         serde_json::json!({}),
     )
     .await?;
-    let cookie = cookie_header(&state, &headers, &secret, state.config.session_lifetime.whole_seconds())?;
-    let body = me(&state, &user, Some(csrf_token)).await?;
-    Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(body)).into_response())
+    let cookie = cookie_header(state, headers, &secret, state.config.session_lifetime.whole_seconds())?;
+    Ok(SignedIn {
+        user,
+        cookie,
+        csrf_token,
+    })
 }
 
 /// The signed-in user (and, for sessions, the CSRF token).
@@ -242,13 +265,18 @@ pub async fn current(State(state): State<AppState>, caller: Caller) -> ApiResult
 #[utoipa::path(delete, path = "/session", tag = "session",
     responses((status = 204), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn sign_out(State(state): State<AppState>, caller: Caller, headers: HeaderMap) -> ApiResult<Response> {
+    let cookie = end_session(&state, &caller, &headers).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// Ends the caller's session on the server and returns the `Set-Cookie` value that clears it.
+pub async fn end_session(state: &AppState, caller: &Caller, headers: &HeaderMap) -> ApiResult<HeaderValue> {
     let Credential::Session { id_hash, .. } = &caller.credential else {
         return Err(ApiError::Unauthorized("not signed in with a session".into()));
     };
     state.store.delete_session(id_hash).await?;
-    crate::audit::record(&state, &caller, "sign_out", None, serde_json::json!({})).await?;
-    let cookie = cookie_header(&state, &headers, "", 0)?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+    crate::audit::record(state, caller, "sign_out", None, serde_json::json!({})).await?;
+    cookie_header(state, headers, "", 0)
 }
 
 fn signed_in(caller: &Caller) -> ApiResult<Uuid> {

@@ -12,3 +12,4 @@ mod files;
 mod log;
 mod openapi;
 mod records;
+mod web;

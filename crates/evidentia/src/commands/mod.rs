@@ -160,6 +160,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) ->
         secure_cookies: config.secure_cookies,
         session_lifetime: time::Duration::hours(i64::from(config.session_hours.clamp(1, 24 * 30))),
         max_upload_bytes: config.max_upload_bytes,
+        map_tile_url: config.map_tile_url.clone(),
     };
     let signer = crate::keys::load_or_create(&config.data)?;
     let files = ingest::file_store(config).await?;

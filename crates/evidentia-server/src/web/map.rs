@@ -1,0 +1,281 @@
+//! Incidents on a map and in time, for staff and (through [`super::portal`]) for the public: the
+//! map page (Leaflet, loaded on map pages only), its points as GeoJSON, and a chart of incidents
+//! per month drawn on the server as SVG.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use evidentia_store::{BoundingBox, Sort};
+use serde_json::json;
+
+use super::chrome::{Chrome, Ctx};
+use super::forms::Errors;
+use super::incidents::{Filters, filtered_query, filters};
+use super::view::{clean_query, period, text};
+use crate::AppState;
+use crate::api::records;
+use crate::auth::Caller;
+use crate::errors::ApiResult;
+
+/// The filters of the map and the timeline.
+pub const FILTERS: &[&str] = &["q", "status", "category", "from", "to"];
+/// Most incidents drawn on one map.
+const MOST_POINTS: usize = 5000;
+/// Most months in one chart (the latest are kept).
+const MOST_MONTHS: usize = 120;
+
+/// What the map script needs besides its points: the offline outline, the tile server (if
+/// any) and where Leaflet's marker images are.
+pub struct MapConfig {
+    pub region: String,
+    pub tiles: String,
+    pub markers: String,
+}
+
+pub fn map_config(state: &AppState) -> MapConfig {
+    MapConfig {
+        region: super::assets::url("region.geojson"),
+        tiles: state.config.map_tile_url.clone().unwrap_or_default(),
+        markers: super::assets::url("vendor/leaflet/images/marker-icon.png")
+            .trim_end_matches("marker-icon.png")
+            .to_owned(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "map.html")]
+pub struct MapPage {
+    pub c: Chrome,
+    pub f: Filters,
+    pub errors: Errors,
+    pub action: &'static str,
+    pub points: String,
+    pub map: MapConfig,
+}
+
+/// The map page's fields for a reader, a filter query and where its pages live.
+pub fn map_page(state: &AppState, ctx: &Ctx, c: Chrome, raw: Option<&str>, base: &'static str) -> MapPage {
+    let query = clean_query(raw, FILTERS);
+    MapPage {
+        c: c.with_map(),
+        f: filters(state, ctx, &query),
+        errors: Errors::default(),
+        action: base,
+        points: format!("{base}/incidents.geojson?{query}"),
+        map: map_config(state),
+    }
+}
+
+/// `GET /map`
+pub async fn staff_map(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    ctx.require_staff()?;
+    let c = ctx.chrome(ctx.lang.t("map.title"), "map");
+    super::html(StatusCode::OK, &map_page(&state, &ctx, c, raw.as_deref(), "/map"))
+}
+
+/// The incidents with a location that `caller` may see and the filters select, as a GeoJSON
+/// feature collection linking each to its page under `href_base`.
+pub async fn points(
+    state: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    raw: Option<&str>,
+    href_base: &str,
+) -> ApiResult<Response> {
+    let query = clean_query(raw, FILTERS);
+    let Ok(mut q) = filtered_query(state, ctx, caller.viewer.clone(), &query) else {
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            Json(json!({"type": "FeatureCollection", "features": []})),
+        )
+            .into_response());
+    };
+    q.bbox = Some(BoundingBox {
+        min_lat: -90.0,
+        min_lon: -180.0,
+        max_lat: 90.0,
+        max_lon: 180.0,
+    });
+    q.limit = 500;
+    let mut features = Vec::new();
+    loop {
+        let page = records::page(state, caller, &q).await?;
+        for r in &page.items {
+            let b = &r.body;
+            let (Some(lat), Some(lon)) = (b["location"]["lat"].as_f64(), b["location"]["lon"].as_f64()) else {
+                continue;
+            };
+            features.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "title": text(b, "title"),
+                    "when": period(ctx.lang, &b["occurred"]),
+                    "href": format!("{href_base}/{}", r.meta.id),
+                },
+            }));
+        }
+        match page.next {
+            Some(after) if features.len() < MOST_POINTS => q.after = Some(after),
+            _ => break,
+        }
+    }
+    Ok(Json(json!({"type": "FeatureCollection", "features": features})).into_response())
+}
+
+/// `GET /map/incidents.geojson`
+pub async fn staff_points(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    ctx.require_staff()?;
+    points(&state, &ctx, &ctx.caller, raw.as_deref(), "/incidents").await
+}
+
+/// One bar of the chart.
+pub struct Bar {
+    pub x: u32,
+    pub y: u32,
+    pub height: u32,
+    pub label: String,
+    pub count_label: String,
+    /// Whether the month's name is written under the axis (every few months).
+    pub tick: bool,
+}
+
+/// Incidents per month, ready to draw.
+pub struct Chart {
+    pub bars: Vec<Bar>,
+    pub width: u32,
+    pub height: u32,
+    pub max: String,
+}
+
+/// Chart geometry, in SVG user units.
+const BAR: u32 = 14;
+const PLOT: u32 = 160;
+
+fn month_keys(year: i32, month: u8) -> (i32, i32) {
+    let base = year * 10000 + i32::from(month) * 100;
+    (base + 1, base + 31)
+}
+
+/// Counts the incidents `caller` may see per month over the filters' period (or the period
+/// their incidents span).
+pub async fn chart(state: &AppState, ctx: &Ctx, caller: &Caller, query: &str) -> ApiResult<Result<Chart, Errors>> {
+    let q = match filtered_query(state, ctx, caller.viewer.clone(), query) {
+        Ok(q) => q,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let edge = |sort: Sort| {
+        let mut e = q.clone();
+        e.sort = sort;
+        e.limit = 1;
+        e
+    };
+    let first = records::page(state, caller, &edge(Sort::OccurredAsc)).await?.items;
+    let last = records::page(state, caller, &edge(Sort::OccurredDesc)).await?.items;
+    let key = |r: Option<&evidentia_store::StoredRecord>, end: bool| {
+        r.and_then(|r| serde_json::from_value::<evidentia_model::Period>(r.body["occurred"].clone()).ok())
+            .map(|p| if end { p.keys().1 } else { p.keys().0 })
+    };
+    let (lo, hi) = match q.period {
+        Some((lo, hi)) => (
+            lo.max(key(first.first(), false).unwrap_or(lo)),
+            hi.min(key(last.first(), true).unwrap_or(hi)),
+        ),
+        None => match (key(first.first(), false), key(last.first(), true)) {
+            (Some(lo), Some(hi)) => (lo, hi),
+            _ => (0, -1),
+        },
+    };
+    let mut months = Vec::new();
+    if lo <= hi {
+        let (mut y, mut m) = (lo / 10000, u8::try_from((lo / 100) % 100).unwrap_or(1).clamp(1, 12));
+        let (end_y, end_m) = (hi / 10000, u8::try_from((hi / 100) % 100).unwrap_or(12).clamp(1, 12));
+        while (y, m) <= (end_y, end_m) {
+            months.push((y, m));
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        }
+    }
+    let skip = months.len().saturating_sub(MOST_MONTHS);
+    let mut counts = Vec::new();
+    for (y, m) in months.into_iter().skip(skip) {
+        let mut mq = q.clone();
+        mq.period = Some(month_keys(y, m));
+        counts.push((y, m, state.store.count(&mq).await?));
+    }
+    let max = counts.iter().map(|c| c.2).max().unwrap_or(0).max(1);
+    let every = (counts.len() / 12).max(1);
+    let bars = counts
+        .iter()
+        .enumerate()
+        .map(|(i, (y, m, n))| {
+            let height = u32::try_from(n.saturating_mul(u64::from(PLOT)) / max).unwrap_or(PLOT);
+            let x = u32::try_from(i).unwrap_or(0) * BAR;
+            Bar {
+                x,
+                y: PLOT - height,
+                height,
+                label: ctx.lang.month_short(*y, *m),
+                count_label: ctx.lang.number(*n),
+                tick: i % every == 0,
+            }
+        })
+        .collect::<Vec<_>>();
+    Ok(Ok(Chart {
+        width: u32::try_from(bars.len()).unwrap_or(0) * BAR + 40,
+        height: PLOT + 40,
+        max: ctx.lang.number(max),
+        bars,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "timeline.html")]
+pub struct TimelinePage {
+    pub c: Chrome,
+    pub f: Filters,
+    pub errors: Errors,
+    pub action: &'static str,
+    pub chart: Chart,
+}
+
+/// The timeline page for a reader (as `caller`) under `base`.
+pub async fn timeline_page(
+    state: &AppState,
+    ctx: &Ctx,
+    caller: &Caller,
+    c: Chrome,
+    raw: Option<&str>,
+    base: &'static str,
+) -> ApiResult<Response> {
+    let query = clean_query(raw, FILTERS);
+    let (chart, errors, status) = match chart(state, ctx, caller, &query).await? {
+        Ok(chart) => (chart, Errors::default(), StatusCode::OK),
+        Err(errors) => (
+            Chart {
+                bars: Vec::new(),
+                width: 40,
+                height: PLOT + 40,
+                max: String::new(),
+            },
+            errors,
+            StatusCode::BAD_REQUEST,
+        ),
+    };
+    let page = TimelinePage {
+        c,
+        f: filters(state, ctx, &query),
+        errors,
+        action: base,
+        chart,
+    };
+    super::html(status, &page)
+}
+
+/// `GET /timeline`
+pub async fn staff_timeline(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    ctx.require_staff()?;
+    let c = ctx.chrome(ctx.lang.t("timeline.title"), "timeline");
+    timeline_page(&state, &ctx, &ctx.caller, c, raw.as_deref(), "/timeline").await
+}

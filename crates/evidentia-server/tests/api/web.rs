@@ -1,0 +1,727 @@
+//! The web application and the portal over HTTP: every page shows only what the API would show
+//! the same caller, forms need the session's CSRF token, languages switch, hidden records are
+//! answered 404, and hostile query strings are refused without harm.
+
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::json;
+
+use crate::app::{PASSWORD, TestApp, incident};
+
+/// `application/x-www-form-urlencoded` bodies (reqwest is built without its `form` feature).
+trait FormBody {
+    fn form(self, fields: &[(&str, &str)]) -> Self;
+}
+
+impl FormBody for reqwest::RequestBuilder {
+    fn form(self, fields: &[(&str, &str)]) -> Self {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+    }
+}
+
+fn as_pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+fn client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn page(app: &TestApp, path: &str, who: Option<&str>) -> (StatusCode, String) {
+    let mut r = client().get(format!("{}{path}", app.base));
+    if let Some(w) = who {
+        r = r.bearer_auth(app.token(w));
+    }
+    let r = r.send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// A browser session: its cookie and CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(app: &TestApp, who: &str) -> Session {
+    let r = client()
+        .post(format!("{}/sign-in", app.base))
+        .form(&[
+            ("email", app.email(who)),
+            ("password", PASSWORD),
+            ("next", "/incidents"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()[LOCATION], "/incidents");
+    let cookie = r.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = client()
+        .get(format!("{}/dashboard", app.base))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = html
+        .split("name=\"csrf-token\" content=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    Session { cookie, csrf }
+}
+
+async fn post_form(app: &TestApp, path: &str, session: &Session, fields: &[(&str, &str)]) -> Response {
+    client()
+        .post(format!("{}{path}", app.base))
+        .header(COOKIE, &session.cookie)
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Incidents of every classification owned by the first ("Office") organisation, each titled
+/// with `word` and its classification.
+async fn incidents(app: &TestApp, word: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (classification, published) in [
+        ("public", true),
+        ("public", false),
+        ("internal", true),
+        ("restricted", false),
+        ("confidential", false),
+    ] {
+        let title = format!("{word} {classification} {}", if published { "shown" } else { "draft" });
+        let mut body = incident(&title);
+        body["classification"] = json!(classification);
+        body["published"] = json!(published);
+        let created = app.create("/api/v1/incidents", body).await;
+        out.push((title, created["id"].as_str().unwrap().to_owned()));
+    }
+    out
+}
+
+#[tokio::test]
+async fn pages_show_only_what_the_caller_may_see() {
+    let app = TestApp::start().await;
+    let made = incidents(&app, "Khmarodol").await;
+    let titles: Vec<&str> = made.iter().map(|(t, _)| t.as_str()).collect();
+    let visible = |who: Option<&str>, title: &str| -> bool {
+        match who {
+            None => title.contains("public shown"),
+            Some("outsider" | "other_investigator") => title.contains("public") || title.contains("internal"),
+            Some("viewer" | "analyst") => !title.contains("confidential"),
+            Some(_) => true,
+        }
+    };
+    let lists = [
+        "/incidents?q=Khmarodol",
+        "/incidents?q=%D0%A5%D0%BC%D0%B0%D1%80%D0%BE%D0%B4%D0%BE%D0%BB", // Хмародол, the other script
+        "/dashboard",
+        "/map/incidents.geojson?q=Khmarodol",
+    ];
+    for who in ["admin", "viewer", "outsider", "other_investigator"] {
+        for path in lists {
+            let (status, body) = page(&app, path, Some(who)).await;
+            assert_eq!(status, 200, "{who} {path}");
+            for title in &titles {
+                // The dashboard lists recent changes of every kind; only visible ones may show.
+                if !visible(Some(who), title) {
+                    assert!(!body.contains(title), "{who} sees {title:?} on {path}");
+                }
+            }
+        }
+        let (_, list) = page(&app, "/incidents?q=Khmarodol", Some(who)).await;
+        for title in &titles {
+            assert_eq!(list.contains(title), visible(Some(who), title), "{who}: {title}");
+        }
+        for (title, id) in &made {
+            let (status, body) = page(&app, &format!("/incidents/{id}"), Some(who)).await;
+            let expected = if visible(Some(who), title) { 200 } else { 404 };
+            assert_eq!(status.as_u16(), expected, "{who} {title}");
+            if expected == 404 {
+                assert!(!body.contains(title.as_str()));
+            }
+        }
+    }
+
+    // The portal shows the published public incident only, to everyone, in lists, search,
+    // counts, maps and pages.
+    for who in [None, Some("admin"), Some("outsider")] {
+        for path in [
+            "/portal?q=Khmarodol",
+            "/portal?q=%D0%A5%D0%BC%D0%B0%D1%80%D0%BE%D0%B4%D0%BE%D0%BB",
+            "/portal/map/incidents.geojson?q=Khmarodol",
+        ] {
+            let (status, body) = page(&app, path, who).await;
+            assert_eq!(status, 200, "{who:?} {path}");
+            for title in &titles {
+                assert_eq!(body.contains(title), visible(None, title), "{who:?} {path}: {title}");
+            }
+        }
+        let (_, body) = page(&app, "/portal?q=Khmarodol", who).await;
+        assert!(body.contains("1 published incidents"), "{body}");
+        for (title, id) in &made {
+            let (status, _) = page(&app, &format!("/portal/incidents/{id}"), who).await;
+            let expected = if visible(None, title) { 200 } else { 404 };
+            assert_eq!(status.as_u16(), expected, "{who:?} portal {title}");
+        }
+    }
+    let (_, timeline) = page(&app, "/portal/timeline?q=Khmarodol", None).await;
+    assert!(timeline.contains("<title>Jul 2014: 1</title>"), "{timeline}");
+    let (_, timeline) = page(&app, "/timeline?q=Khmarodol", Some("outsider")).await;
+    assert!(timeline.contains("<title>Jul 2014: 3</title>"), "{timeline}");
+}
+
+#[tokio::test]
+async fn persons_pages_follow_the_same_rules() {
+    let app = TestApp::start().await;
+    let hidden = app
+        .create(
+            "/api/v1/persons",
+            json!({"given_name": "Yevdokiia", "contacts": "+000 1", "classification": "restricted"}),
+        )
+        .await;
+    let incident_id = app.create("/api/v1/incidents", incident("Shared Svitlozir")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.create(
+        "/api/v1/involvements",
+        json!({"person_id": hidden["id"], "incident_id": incident_id, "role": "witness"}),
+    )
+    .await;
+    let (_, list) = page(&app, "/persons?q=Yevdokiia", Some("viewer")).await;
+    assert!(list.contains(">Yevdokiia</a>"));
+    let (_, list) = page(&app, "/persons?q=Yevdokiia", Some("outsider")).await;
+    assert!(!list.contains(">Yevdokiia</a>"));
+    let (status, _) = page(
+        &app,
+        &format!("/persons/{}", hidden["id"].as_str().unwrap()),
+        Some("outsider"),
+    )
+    .await;
+    assert_eq!(status, 404);
+    // The incident is internal: the outsider sees it, but not the restricted person in it.
+    let (status, body) = page(&app, &format!("/incidents/{incident_id}"), Some("outsider")).await;
+    assert_eq!(status, 200);
+    assert!(!body.contains("Yevdokiia"));
+    let (_, body) = page(&app, &format!("/incidents/{incident_id}"), Some("viewer")).await;
+    assert!(body.contains("Yevdokiia"));
+}
+
+#[tokio::test]
+async fn staff_pages_need_a_sign_in_and_the_portal_does_not() {
+    let app = TestApp::start().await;
+    let id = app.create("/api/v1/incidents", incident("Routes")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let person = app.create("/api/v1/persons", json!({"given_name": "Routes"})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let staff = [
+        "/dashboard".to_owned(),
+        "/incidents".to_owned(),
+        "/incidents/new".to_owned(),
+        format!("/incidents/{id}"),
+        format!("/incidents/{id}/edit"),
+        format!("/incidents/{id}/persons?q=Routes"),
+        "/persons".to_owned(),
+        "/persons/new".to_owned(),
+        format!("/persons/{person}"),
+        format!("/persons/{person}/edit"),
+        "/map".to_owned(),
+        "/map/incidents.geojson".to_owned(),
+        "/timeline".to_owned(),
+    ];
+    for path in &staff {
+        let (status, _) = page(&app, path, None).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
+        for who in ["admin", "viewer", "outsider"] {
+            let (status, body) = page(&app, path, Some(who)).await;
+            assert_eq!(status, 200, "{who} {path}: {body}");
+        }
+    }
+    let r = client()
+        .get(format!("{}/incidents?q=x", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[LOCATION], "/sign-in?next=%2Fincidents%3Fq%3Dx");
+    for path in [
+        "/portal",
+        "/portal/map",
+        "/portal/map/incidents.geojson",
+        "/portal/timeline",
+        "/sign-in",
+    ] {
+        for who in [None, Some("viewer")] {
+            let (status, _) = page(&app, path, who).await;
+            assert_eq!(status, 200, "{who:?} {path}");
+        }
+    }
+    let (status, _) = page(&app, &format!("/portal/incidents/{id}"), None).await;
+    assert_eq!(status, 404, "an internal incident is not on the portal");
+    let r = client().get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(r.headers()[LOCATION], "/portal");
+    let r = client()
+        .get(format!("{}/", app.base))
+        .bearer_auth(app.token("viewer"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[LOCATION], "/dashboard");
+    // The viewer may read but not write: the forms refuse.
+    let session = sign_in(&app, "viewer").await;
+    let r = post_form(
+        &app,
+        "/incidents",
+        &session,
+        &[("csrf_token", &session.csrf), ("title", "x"), ("occurred.from", "2020")],
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+}
+
+#[tokio::test]
+async fn forms_need_the_sessions_csrf_token() {
+    let app = TestApp::start().await;
+    let session = sign_in(&app, "investigator").await;
+    let fields = [
+        ("title", "Made by a form"),
+        ("occurred.from", "2023-05"),
+        ("status", "reported"),
+    ];
+    for token in [None, Some("wrong"), Some("")] {
+        let mut f = fields.to_vec();
+        if let Some(t) = token {
+            f.push(("csrf_token", t));
+        }
+        let r = post_form(&app, "/incidents", &session, &f).await;
+        assert_eq!(r.status(), 403, "{token:?}");
+    }
+    let cross = client()
+        .post(format!("{}/incidents", app.base))
+        .header(COOKIE, &session.cookie)
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("csrf_token", session.csrf.as_str()),
+            ("title", "x"),
+            ("occurred.from", "2020"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), 403);
+    let (_, list) = page(&app, "/incidents?q=form", Some("admin")).await;
+    assert!(!list.contains("Made by a form"), "nothing was created");
+
+    let mut f = fields.to_vec();
+    f.push(("csrf_token", &session.csrf));
+    f.extend([
+        ("location.lat", "47.2"),
+        ("location.lon", "-32.4"),
+        ("categories", "killing"),
+    ]);
+    let r = post_form(&app, "/incidents", &session, &f).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()[LOCATION].to_str().unwrap().to_owned();
+    let (_, body) = page(&app, &location, Some("admin")).await;
+    assert!(body.contains("Made by a form") && body.contains("May 2023"), "{body}");
+
+    // Sign-out is a form too.
+    let r = post_form(&app, "/sign-out", &session, &[]).await;
+    assert_eq!(r.status(), 403);
+    let r = post_form(&app, "/sign-out", &session, &[("csrf_token", &session.csrf)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = client()
+        .get(format!("{}/dashboard", app.base))
+        .header(COOKIE, &session.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "the session has ended");
+}
+
+#[tokio::test]
+async fn forms_show_each_error_beside_its_field() {
+    let app = TestApp::start().await;
+    let session = sign_in(&app, "investigator").await;
+    let r = post_form(
+        &app,
+        "/incidents",
+        &session,
+        &[
+            ("csrf_token", &session.csrf),
+            ("title", ""),
+            ("occurred.from", "2023-13"),
+            ("location.lat", "north"),
+            ("location.lon", "-32"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    for id in ["title-error", "occurred-from-error", "lat-error"] {
+        assert!(body.contains(&format!("id=\"{id}\"")), "{id}: {body}");
+    }
+    assert!(body.contains("aria-invalid=\"true\""));
+    assert!(body.contains("value=\"north\""), "what was typed is kept");
+
+    // An edit reports every error at once too.
+    let created = app.create("/api/v1/incidents", incident("Edited")).await;
+    let r = post_form(
+        &app,
+        &format!("/incidents/{}", created["id"].as_str().unwrap()),
+        &session,
+        &[
+            ("csrf_token", &session.csrf),
+            ("version", "1"),
+            ("title", ""),
+            ("occurred.from", "2014-00"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("id=\"title-error\"") && body.contains("id=\"occurred-from-error\""),
+        "{body}"
+    );
+
+    // An edit made from a stale version is refused, not applied.
+    let created = app.create("/api/v1/incidents", incident("Versioned")).await;
+    let id = created["id"].as_str().unwrap();
+    app.patch(
+        &format!("/api/v1/incidents/{id}"),
+        "investigator",
+        1,
+        &json!({"title": "Changed"}),
+    )
+    .await;
+    let r = post_form(
+        &app,
+        &format!("/incidents/{id}"),
+        &session,
+        &[
+            ("csrf_token", &session.csrf),
+            ("version", "1"),
+            ("title", "Mine"),
+            ("occurred.from", "2014"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 412);
+
+    // Publishing goes through the same checks.
+    let r = post_form(
+        &app,
+        &format!("/incidents/{id}/publication"),
+        &session,
+        &[("csrf_token", &session.csrf), ("version", "2"), ("published", "true")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, history) = page(&app, &format!("/incidents/{id}"), Some("viewer")).await;
+    assert!(
+        history.contains("<code>published</code>") && history.contains("<code>title</code>"),
+        "{history}"
+    );
+}
+
+#[tokio::test]
+async fn sign_in_failures_are_shown_on_the_form() {
+    let app = TestApp::start().await;
+    let r = client()
+        .post(format!("{}/sign-in", app.base))
+        .form(&[("email", app.email("admin")), ("password", "wrong password!")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().contains("role=\"alert\""));
+    let r = client()
+        .post(format!("{}/sign-in", app.base))
+        .form(&[
+            ("email", app.email("admin")),
+            ("password", PASSWORD),
+            ("next", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[LOCATION], "/dashboard", "only local paths are followed");
+}
+
+#[tokio::test]
+async fn languages_switch_by_cookie_and_accept_language() {
+    let app = TestApp::start().await;
+    let get = |lang_header: Option<&'static str>, cookie: Option<&'static str>| {
+        let mut r = client().get(format!("{}/portal", app.base));
+        if let Some(l) = lang_header {
+            r = r.header(ACCEPT_LANGUAGE, l);
+        }
+        if let Some(c) = cookie {
+            r = r.header(COOKIE, c);
+        }
+        async move { r.send().await.unwrap().text().await.unwrap() }
+    };
+    let en = get(None, None).await;
+    assert!(en.contains("<html lang=\"en\" dir=\"ltr\">") && en.contains("Published incidents"));
+    let uk = get(Some("uk-UA,uk;q=0.9,en;q=0.5"), None).await;
+    assert!(
+        uk.contains("<html lang=\"uk\"") && uk.contains("Оприлюднені інциденти"),
+        "{uk}"
+    );
+    let ru = get(Some("uk"), Some("lang=ru")).await;
+    assert!(ru.contains("<html lang=\"ru\"") && ru.contains("Опубликованные инциденты"));
+
+    let r = client()
+        .get(format!("{}/language?to=uk&back=%2Fportal%3Fq%3Dx", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[LOCATION], "/portal?q=x");
+    assert!(r.headers()[SET_COOKIE].to_str().unwrap().starts_with("lang=uk;"));
+    let r = client()
+        .get(format!("{}/language?to=uk&back=//evil.example", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[LOCATION], "/");
+
+    // Dates follow the language.
+    let mut body = incident("Datovane");
+    body["classification"] = json!("public");
+    body["published"] = json!(true);
+    body["occurred"] = json!({"from": "2023-05-17"});
+    let id = app.create("/api/v1/incidents", body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = client()
+        .get(format!("{}/portal/incidents/{id}", app.base))
+        .header(COOKIE, "lang=uk")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("17 травня 2023 р."));
+}
+
+#[tokio::test]
+async fn hostile_queries_are_refused_without_harm() {
+    let app = TestApp::start().await;
+    for path in [
+        "/incidents?from=2015-02-30",
+        "/incidents?to=zzz&from=2016",
+        "/incidents?cursor=%00%ff",
+        "/incidents?category=bombing",
+        "/incidents?sort=title",
+        "/incidents?q=%00",
+        format!("/incidents?q={}", "x".repeat(600)).as_str(),
+        "/persons?q=%00",
+        "/timeline?from=2016&to=2015",
+    ] {
+        let (status, body) = page(&app, path, Some("viewer")).await;
+        assert_eq!(status, 400, "{path}");
+        assert!(body.starts_with("<!DOCTYPE html>"), "{path}");
+    }
+    for path in [
+        "/incidents?evil=1&limit=100000",
+        "/incidents?%ff%fe=%ff",
+        "/incidents?q=&status=&category=&from=&to=",
+        "/portal?cursor=",
+    ] {
+        let (status, _) = page(&app, path, Some("viewer")).await;
+        assert_eq!(status, 200, "{path}");
+    }
+    for path in [
+        "/incidents/not-a-uuid",
+        "/incidents/00000000-0000-0000-0000-000000000000",
+        "/portal/incidents/..%2f..%2fetc",
+        "/persons/%00",
+        "/static/0/../../Cargo.toml",
+        "/static/0/nothing.js",
+    ] {
+        let (status, _) = page(&app, path, Some("viewer")).await;
+        assert_eq!(status, 404, "{path}");
+    }
+    let (status, body) = page(&app, "/incidents/not-a-uuid", Some("viewer")).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("<html lang=\"en\""), "a page, not a problem document");
+}
+
+#[tokio::test]
+async fn pages_have_their_own_security_policy_and_the_api_keeps_the_strict_one() {
+    let app = TestApp::start().await;
+    let r = client().get(format!("{}/portal", app.base)).send().await.unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(r.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+    let body = r.text().await.unwrap();
+    assert!(!body.contains("<script>") && !body.contains("style="), "nothing inline");
+    let r = client()
+        .get(format!("{}/api/v1/vocabularies", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    let css = body
+        .split("<link rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    let r = client().get(format!("{}{css}", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    // The map's points are compressed for browsers that accept it; pages never are (BREACH).
+    for n in 0..3 {
+        let mut body = incident(&format!("Compressed point {n} with a long enough title to compress"));
+        body["classification"] = json!("public");
+        body["published"] = json!(true);
+        app.create("/api/v1/incidents", body).await;
+    }
+    let r = client()
+        .get(format!("{}/portal/map/incidents.geojson", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let r = client()
+        .get(format!("{}/portal", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("content-encoding").is_none());
+}
+
+#[tokio::test]
+async fn every_form_post_needs_a_session_its_token_and_a_visible_record() {
+    let app = TestApp::start().await;
+    let mut body = incident("Posted Tumanolis");
+    body["classification"] = json!("restricted");
+    let restricted = app.create("/api/v1/incidents", body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let person = app
+        .create(
+            "/api/v1/persons",
+            json!({"given_name": "Posted", "classification": "restricted"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let posts = [
+        "/incidents".to_owned(),
+        format!("/incidents/{restricted}"),
+        format!("/incidents/{restricted}/publication"),
+        format!("/incidents/{restricted}/persons"),
+        "/persons".to_owned(),
+        format!("/persons/{person}"),
+        "/sign-out".to_owned(),
+    ];
+    let fields = |csrf: &str| {
+        vec![
+            ("csrf_token".to_owned(), csrf.to_owned()),
+            ("version".to_owned(), "1".to_owned()),
+            ("published".to_owned(), "true".to_owned()),
+            ("title".to_owned(), "Changed by a post".to_owned()),
+            ("occurred.from".to_owned(), "2014".to_owned()),
+            ("given_name".to_owned(), "Changed".to_owned()),
+            ("person_id".to_owned(), person.clone()),
+            ("role".to_owned(), "witness".to_owned()),
+        ]
+    };
+    let outsider = sign_in(&app, "other_investigator").await;
+    for path in &posts {
+        // Nobody signed in.
+        let r = client()
+            .post(format!("{}{path}", app.base))
+            .form(&as_pairs(&fields("")))
+            .send()
+            .await
+            .unwrap();
+        let expected = if path == "/sign-out" { 303 } else { 401 };
+        assert_eq!(r.status().as_u16(), expected, "anonymous {path}");
+        // A session without its token.
+        let r = post_form(&app, path, &outsider, &as_pairs(&fields("not-the-token"))).await;
+        assert_eq!(r.status(), 403, "no token {path}");
+    }
+    // With the token, the other organisation's investigator still cannot see the records.
+    for path in &posts[1..6] {
+        if path.starts_with("/persons") && !path.contains(&person) {
+            continue;
+        }
+        let r = post_form(&app, path, &outsider, &as_pairs(&fields(&outsider.csrf))).await;
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    let (_, page_html) = page(&app, &format!("/incidents/{restricted}"), Some("viewer")).await;
+    assert!(page_html.contains("Posted Tumanolis") && !page_html.contains("Changed by a post"));
+}
+
+#[tokio::test]
+async fn the_portal_shows_published_public_evidence_only() {
+    let app = TestApp::start().await;
+    let mut body = incident("Evidenced Vitroluh");
+    body["classification"] = json!("public");
+    body["published"] = json!(true);
+    let id = app.create("/api/v1/incidents", body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (name, extra) in [
+        ("public-note.txt", "&classification=public&published=true"),
+        ("internal-note.txt", ""),
+    ] {
+        let r = app
+            .request(
+                reqwest::Method::POST,
+                &format!("/api/v1/evidence?incident_id={id}&original_name={name}{extra}"),
+                Some("investigator"),
+            )
+            .header(CONTENT_TYPE, "text/plain")
+            .body(format!("a statement kept as {name}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    }
+    let (status, portal) = page(&app, &format!("/portal/incidents/{id}"), None).await;
+    assert_eq!(status, 200);
+    assert!(
+        portal.contains("public-note.txt") && !portal.contains("internal-note.txt"),
+        "{portal}"
+    );
+    let (_, staff) = page(&app, &format!("/incidents/{id}"), Some("viewer")).await;
+    assert!(staff.contains("public-note.txt") && staff.contains("internal-note.txt"));
+}
