@@ -1,0 +1,505 @@
+//! Linking: an index of prepared records that new records are linked against, and the clusters.
+//!
+//! A full run and an incremental one are the same code: [`Linker::add`] indexes a batch, compares
+//! each new record with the records that share a valid blocking key, keeps the pairs at or above
+//! the threshold, and re-clusters only the connected components the batch touched. Which pairs
+//! are linked is a function of the final set of records alone (a pair is linked when it shares a
+//! key whose block is within the cap, and its weight clears the threshold); when a batch makes a
+//! block exceed the cap, links that depended on that block alone are removed. Clustering is a
+//! function of a component's records and links, and cluster ids are the smallest record id of each
+//! cluster. So adding records in batches gives exactly the clusters of one run over all of them
+//! (with the same parameters), which the tests check.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::block::{self, NONE, SLOTS};
+use crate::cluster::split_component;
+use crate::compare::Levels;
+use crate::hash::FastMap;
+use crate::key::NameGroups;
+use crate::params::{Parameters, Scored};
+use crate::record::{PersonRecord, Prepared, Preparer};
+
+/// Pairs compared for the estimate of `u` and at most for the EM estimate of `m`.
+const RANDOM_PAIRS: u64 = 100_000;
+const EM_PAIRS: u64 = 200_000;
+/// Smallest list the parameters are estimated from; smaller lists keep the given parameters (a
+/// few hundred pairs do not identify EM's two classes, and name shares of a tiny list are noise).
+const MIN_ESTIMATE_RECORDS: u64 = 1_000;
+
+/// A link: two record indices (the earlier first) and the pair's match weight.
+type Edge = (u32, u32, f32);
+
+/// What a call to [`Linker::link`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkStats {
+    /// Pairs compared.
+    pub compared: u64,
+    /// Pairs at or above the threshold.
+    pub linked: u64,
+    /// Links removed because a block grew beyond the cap.
+    pub unlinked: u64,
+    /// Records whose cluster was recomputed.
+    pub reclustered: u64,
+}
+
+/// A proposed match between two records, with its weight and reasons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProposedMatch {
+    pub a: String,
+    pub b: String,
+    pub weight: f64,
+    pub reasons: String,
+}
+
+/// The index of records, their links and clusters.
+#[derive(Debug, Default)]
+pub struct Linker {
+    params: Parameters,
+    ids: Vec<Box<str>>,
+    prepared: Vec<Prepared>,
+    keys: Vec<[u64; SLOTS]>,
+    index: FastMap<u64, Vec<u32>>,
+    adjacency: Vec<Vec<(u32, f32)>>,
+    cluster_of: Vec<u32>,
+    /// First record not yet linked.
+    linked_upto: usize,
+    /// Keys whose block exceeded the cap since the last link.
+    newly_capped: Vec<u64>,
+    threads: usize,
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8)
+}
+
+/// SplitMix64: a small deterministic generator for sampling pairs.
+pub(crate) struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+}
+
+fn as_index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+impl Linker {
+    /// An empty index using `params`.
+    #[must_use]
+    pub fn new(params: Parameters) -> Linker {
+        Linker {
+            params,
+            threads: threads(),
+            ..Linker::default()
+        }
+    }
+
+    /// The parameters in use.
+    #[must_use]
+    pub fn params(&self) -> &Parameters {
+        &self.params
+    }
+
+    /// Replaces the parameters. Links already made are kept; call before the first [`Linker::link`].
+    pub fn set_params(&mut self, params: Parameters) {
+        self.params = params;
+    }
+
+    /// Number of records indexed.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no record is indexed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Indexes records without linking them yet.
+    pub fn insert(&mut self, records: &[PersonRecord]) {
+        let groups = NameGroups::builtin();
+        let chunk = records.len().div_ceil(self.threads.max(1)).max(1);
+        let prepared: Vec<Prepared> = std::thread::scope(|s| {
+            let handles: Vec<_> = records
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        let mut preparer = Preparer::new(groups);
+                        part.iter().map(|r| preparer.prepare(r)).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        });
+        let cap = self.params.block_cap;
+        for (record, p) in records.iter().zip(prepared) {
+            let i = as_index(self.ids.len());
+            let keys = block::keys(&p);
+            for (s, &h) in keys.iter().enumerate() {
+                if h == NONE || keys.get(..s).is_some_and(|earlier| earlier.contains(&h)) {
+                    continue;
+                }
+                let members = self.index.entry(h).or_default();
+                members.push(i);
+                if members.len() == cap + 1 {
+                    self.newly_capped.push(h);
+                }
+            }
+            self.ids.push(record.record_id.clone().into_boxed_str());
+            self.prepared.push(p);
+            self.keys.push(keys);
+            self.adjacency.push(Vec::new());
+            self.cluster_of.push(i);
+        }
+    }
+
+    fn valid(&self, h: u64) -> bool {
+        h != NONE && self.index.get(&h).is_some_and(|m| m.len() <= self.params.block_cap)
+    }
+
+    /// Indexes and links a batch: the incremental path, and the whole of a full run.
+    pub fn add(&mut self, records: &[PersonRecord]) -> LinkStats {
+        self.insert(records);
+        self.link()
+    }
+
+    /// Links every record inserted since the last call, and re-clusters what changed.
+    pub fn link(&mut self) -> LinkStats {
+        let mut stats = LinkStats::default();
+        let mut affected: Vec<u32> = Vec::new();
+        self.unlink_capped(&mut stats, &mut affected);
+        let from = self.linked_upto;
+        let to = self.ids.len();
+        let valid: Vec<[bool; SLOTS]> = (from..to)
+            .map(|r| {
+                let keys = self.keys.get(r).copied().unwrap_or([NONE; SLOTS]);
+                keys.map(|h| self.valid(h))
+            })
+            .collect();
+        let workers = self.threads.max(1);
+        let results: Vec<(Vec<Edge>, u64)> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    let this = &*self;
+                    let valid = &valid;
+                    s.spawn(move || this.compare_new(from, to, w, workers, valid))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        let mut edges: Vec<Edge> = Vec::new();
+        for (part, compared) in results {
+            stats.compared += compared;
+            edges.extend(part);
+        }
+        edges.sort_by_key(|e| (e.0, e.1));
+        stats.linked = edges.len() as u64;
+        for (a, b, w) in edges {
+            if let Some(adj) = self.adjacency.get_mut(a as usize) {
+                adj.push((b, w));
+            }
+            if let Some(adj) = self.adjacency.get_mut(b as usize) {
+                adj.push((a, w));
+            }
+        }
+        affected.extend((from..to).map(as_index));
+        self.linked_upto = to;
+        stats.reclustered = self.recluster(&affected);
+        stats
+    }
+
+    /// Compares new records `from..to` (those with `r % workers == worker`) with earlier records
+    /// sharing a valid key; each pair once, through the first slot of `r` they share.
+    fn compare_new(
+        &self,
+        from: usize,
+        to: usize,
+        worker: usize,
+        workers: usize,
+        valid: &[[bool; SLOTS]],
+    ) -> (Vec<Edge>, u64) {
+        let mut edges = Vec::new();
+        let mut compared = 0u64;
+        for r in (from..to).filter(|r| r % workers == worker) {
+            let (Some(keys), Some(ok), Some(pr)) = (self.keys.get(r), valid.get(r - from), self.prepared.get(r)) else {
+                continue;
+            };
+            for (s, &h) in keys.iter().enumerate() {
+                if !ok.get(s).copied().unwrap_or(false) || keys.get(..s).is_some_and(|e| e.contains(&h)) {
+                    continue;
+                }
+                let Some(members) = self.index.get(&h) else {
+                    continue;
+                };
+                for &c in members.iter().take_while(|&&c| (c as usize) < r) {
+                    let Some(ck) = self.keys.get(c as usize) else {
+                        continue;
+                    };
+                    let first = keys
+                        .iter()
+                        .zip(ok)
+                        .position(|(&k, &v)| v && k != NONE && ck.contains(&k));
+                    if first != Some(s) {
+                        continue;
+                    }
+                    let Some(pc) = self.prepared.get(c as usize) else {
+                        continue;
+                    };
+                    compared += 1;
+                    let scored = self.params.score(pc, pr);
+                    if scored.weight >= self.params.threshold {
+                        edges.push((c, as_index(r), scored.weight as f32));
+                    }
+                }
+            }
+        }
+        (edges, compared)
+    }
+
+    /// Removes links whose only shared valid key was a block that has just exceeded the cap.
+    fn unlink_capped(&mut self, stats: &mut LinkStats, affected: &mut Vec<u32>) {
+        let capped = std::mem::take(&mut self.newly_capped);
+        let mut removals: Vec<(u32, u32)> = Vec::new();
+        for h in capped {
+            let Some(members) = self.index.get(&h) else {
+                continue;
+            };
+            for &a in members.iter().filter(|&&a| (a as usize) < self.linked_upto) {
+                let (Some(adj), Some(ak)) = (self.adjacency.get(a as usize), self.keys.get(a as usize)) else {
+                    continue;
+                };
+                for &(b, _) in adj {
+                    let Some(bk) = self.keys.get(b as usize) else {
+                        continue;
+                    };
+                    if a < b && bk.contains(&h) && !ak.iter().any(|&k| bk.contains(&k) && self.valid(k)) {
+                        removals.push((a, b));
+                    }
+                }
+            }
+        }
+        removals.sort_unstable();
+        removals.dedup();
+        for &(a, b) in &removals {
+            if let Some(adj) = self.adjacency.get_mut(a as usize) {
+                adj.retain(|&(x, _)| x != b);
+            }
+            if let Some(adj) = self.adjacency.get_mut(b as usize) {
+                adj.retain(|&(x, _)| x != a);
+            }
+            affected.push(a);
+            affected.push(b);
+        }
+        stats.unlinked = removals.len() as u64;
+    }
+
+    /// Recomputes the clusters of the components containing `affected` records.
+    fn recluster(&mut self, affected: &[u32]) -> u64 {
+        let mut seen: HashSet<u32, std::hash::BuildHasherDefault<crate::hash::FxHasher>> = HashSet::default();
+        let mut count = 0u64;
+        for &start in affected {
+            if !seen.insert(start) {
+                continue;
+            }
+            let mut component = vec![start];
+            let mut k = 0;
+            while let Some(&node) = component.get(k) {
+                k += 1;
+                if let Some(adj) = self.adjacency.get(node as usize) {
+                    for &(next, _) in adj {
+                        if seen.insert(next) {
+                            component.push(next);
+                        }
+                    }
+                }
+            }
+            component.sort_unstable();
+            count += component.len() as u64;
+            let groups = split_component(&component, &self.adjacency, |a, b| self.pair_weight(a, b), &self.params);
+            for group in groups {
+                let rep = group
+                    .iter()
+                    .copied()
+                    .min_by(|&x, &y| self.id(x).cmp(self.id(y)).then(x.cmp(&y)))
+                    .unwrap_or(0);
+                for node in group {
+                    if let Some(c) = self.cluster_of.get_mut(node as usize) {
+                        *c = rep;
+                    }
+                }
+            }
+        }
+        count
+    }
+
+    fn id(&self, i: u32) -> &str {
+        self.ids.get(i as usize).map_or("", |s| s)
+    }
+
+    fn pair_weight(&self, a: u32, b: u32) -> f64 {
+        self.score_indices(a, b).map_or(f64::NEG_INFINITY, |s| s.weight)
+    }
+
+    fn score_indices(&self, a: u32, b: u32) -> Option<Scored> {
+        let (Some(pa), Some(pb)) = (self.prepared.get(a as usize), self.prepared.get(b as usize)) else {
+            return None;
+        };
+        Some(self.params.score(pa, pb))
+    }
+
+    /// `(record_id, cluster_id)` of every record, in insertion order; the cluster id is the smallest
+    /// record id in the cluster.
+    #[must_use]
+    pub fn clusters(&self) -> Vec<(&str, &str)> {
+        self.ids
+            .iter()
+            .zip(&self.cluster_of)
+            .map(|(id, &c)| (&**id, self.id(c)))
+            .collect()
+    }
+
+    /// The linked pairs that ended up in one cluster, with weights and reasons, strongest first.
+    #[must_use]
+    pub fn proposed_matches(&self) -> Vec<ProposedMatch> {
+        let mut out = Vec::new();
+        for (a, adj) in self.adjacency.iter().enumerate() {
+            let a = as_index(a);
+            for &(b, _) in adj {
+                if a < b && self.cluster_of.get(a as usize) == self.cluster_of.get(b as usize) {
+                    out.push(self.explain_indices(a, b));
+                }
+            }
+        }
+        out.sort_by(|x, y| {
+            y.weight
+                .total_cmp(&x.weight)
+                .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
+        });
+        out
+    }
+
+    fn explain_indices(&self, a: u32, b: u32) -> ProposedMatch {
+        let scored = self.score_indices(a, b);
+        ProposedMatch {
+            a: self.id(a).to_owned(),
+            b: self.id(b).to_owned(),
+            weight: scored.map_or(f64::NEG_INFINITY, |s| s.weight),
+            reasons: scored.map(|s| self.params.reasons(&s)).unwrap_or_default(),
+        }
+    }
+
+    /// Weight and reasons for any two indexed records (by record id), linked or not.
+    #[must_use]
+    pub fn explain(&self, a: &str, b: &str) -> Option<ProposedMatch> {
+        let find = |id: &str| self.ids.iter().position(|x| &**x == id).map(as_index);
+        Some(self.explain_indices(find(a)?, find(b)?))
+    }
+
+    /// Level patterns of `pairs` and how often each occurs, scored on all threads.
+    fn level_counts(&self, pairs: &[(u32, u32)]) -> HashMap<Levels, u64> {
+        let chunk = pairs.len().div_ceil(self.threads.max(1)).max(1);
+        let parts: Vec<HashMap<Levels, u64>> = std::thread::scope(|s| {
+            let handles: Vec<_> = pairs
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        let mut counts: HashMap<Levels, u64> = HashMap::new();
+                        for &(a, b) in part {
+                            if let Some(scored) = self.score_indices(a, b) {
+                                *counts.entry(scored.levels).or_default() += 1;
+                            }
+                        }
+                        counts
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        let mut total: HashMap<Levels, u64> = HashMap::new();
+        for part in parts {
+            for (levels, n) in part {
+                *total.entry(levels).or_default() += n;
+            }
+        }
+        total
+    }
+
+    /// Re-estimates `u` (random pairs) and `m` (EM on blocked pairs) from the indexed records, keeping
+    /// the threshold and other settings. Deterministic for a given `seed`. Lists of fewer than 1,000
+    /// records keep the parameters they have.
+    pub fn estimate(&mut self, seed: u64) {
+        let n = self.prepared.len() as u64;
+        if n < MIN_ESTIMATE_RECORDS {
+            return;
+        }
+        self.params.term_frequencies = crate::params::TermFrequencies::count(&self.prepared);
+        let mut rng = SplitMix(seed);
+        let samples = RANDOM_PAIRS.min(n * (n - 1) / 2);
+        let random_pairs: Vec<(u32, u32)> = (0..samples)
+            .map(|_| {
+                let a = rng.below(n);
+                let mut b = rng.below(n - 1);
+                if b >= a {
+                    b += 1;
+                }
+                (as_index(a as usize), as_index(b as usize))
+            })
+            .collect();
+        let random = self.level_counts(&random_pairs);
+        let total: u64 = self
+            .index
+            .values()
+            .filter(|m| m.len() <= self.params.block_cap)
+            .map(|m| (m.len() as u64) * (m.len() as u64).saturating_sub(1) / 2)
+            .sum();
+        let stride = total.div_ceil(EM_PAIRS).max(1);
+        let mut blocked_pairs: Vec<(u32, u32)> = Vec::new();
+        let mut counter = 0u64;
+        for r in 0..self.prepared.len() {
+            let Some(keys) = self.keys.get(r) else {
+                continue;
+            };
+            let ok = keys.map(|h| self.valid(h));
+            for (s, &h) in keys.iter().enumerate() {
+                if !ok.get(s).copied().unwrap_or(false) || keys.get(..s).is_some_and(|e| e.contains(&h)) {
+                    continue;
+                }
+                let Some(members) = self.index.get(&h) else {
+                    continue;
+                };
+                for &c in members.iter().take_while(|&&c| (c as usize) < r) {
+                    let Some(ck) = self.keys.get(c as usize) else {
+                        continue;
+                    };
+                    let first = keys.iter().zip(&ok).position(|(&k, &v)| v && ck.contains(&k));
+                    if first != Some(s) {
+                        continue;
+                    }
+                    counter += 1;
+                    if counter.is_multiple_of(stride) {
+                        blocked_pairs.push((c, as_index(r)));
+                    }
+                }
+            }
+        }
+        let blocked = self.level_counts(&blocked_pairs);
+        self.params = self.params.estimated(&random, &blocked);
+        // Share of all pairs that match: EM's share among blocked pairs, times blocked pairs, over
+        // all pairs (pairs outside blocks are taken as non-matches).
+        let all_pairs = (n * (n - 1) / 2) as f64;
+        let rate = self.params.prior * total as f64 / all_pairs;
+        self.params.set_threshold_from_rate(rate);
+    }
+}

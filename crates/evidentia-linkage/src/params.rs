@@ -1,0 +1,398 @@
+//! Fellegi–Sunter parameters: for every field and level, `m` (probability of the level among pairs
+//! that are the same person) and `u` (among pairs that are not). A pair's match weight is the sum
+//! over its non-missing fields of `log2(m / u)`.
+//!
+//! `u` is estimated by comparing random pairs (almost all of them are different persons); `m` by
+//! expectation–maximisation on the blocked pairs, with `u` held fixed (as Splink does). Both can be
+//! overridden: the struct is serialisable so that a deployment can store reviewed parameters.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::compare::{FIELDS, Field, Levels, NULL, levels, may_be_swapped};
+use crate::hash::FastMap;
+use crate::record::Prepared;
+
+/// `m` and `u` of each level of one field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldParameters {
+    pub field: Field,
+    pub m: Vec<f64>,
+    pub u: Vec<f64>,
+}
+
+impl FieldParameters {
+    /// `log2(m / u)` of a level; 0 for a missing field or an unknown level.
+    #[must_use]
+    pub fn weight(&self, level: u8) -> f64 {
+        if level == NULL {
+            return 0.0;
+        }
+        let i = usize::from(level);
+        match (self.m.get(i), self.u.get(i)) {
+            (Some(&m), Some(&u)) => (m.max(MIN_PROBABILITY) / u.max(MIN_PROBABILITY)).log2(),
+            _ => 0.0,
+        }
+    }
+}
+
+/// Weight of the starting `m` in EM, as a share of the blocked pairs sampled.
+const PRIOR_STRENGTH: f64 = 0.25;
+
+/// Probabilities are kept above this, so that no level is infinitely conclusive.
+const MIN_PROBABILITY: f64 = 1e-5;
+
+/// Everything that decides which pairs match and how records are grouped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Parameters {
+    /// One entry per field, in the order of [`FIELDS`].
+    pub fields: Vec<FieldParameters>,
+    /// Pairs with a match weight at or above this are linked. [`crate::Linker::estimate`] sets it
+    /// from `match_probability` and the estimated share of random pairs that match.
+    pub threshold: f64,
+    /// The probability of being the same person at which a pair is linked (used by the estimate).
+    pub match_probability: f64,
+    /// A cluster never holds two records whose own match weight is below `threshold -
+    /// cluster_margin`: chains of good links are cut where they would join records that do not
+    /// match well directly (see [`crate::cluster`]).
+    pub cluster_margin: f64,
+    /// The year ages were recorded in, to compare an age with a birth date.
+    pub reference_year: i32,
+    /// Blocks with more records than this are not compared within (a name too common to block on).
+    pub block_cap: usize,
+    /// Share of blocked pairs that are matches (estimated by EM).
+    pub prior: f64,
+    /// How common the most common family and given names are (term-frequency adjustment).
+    #[serde(default)]
+    pub term_frequencies: TermFrequencies,
+}
+
+/// Shares of records carrying the most common name keys. Agreeing on a common name is weaker
+/// evidence than agreeing on a rare one: for agreement levels the `u` probability of the level is
+/// replaced by the name's share when that is larger (Splink's term-frequency adjustment, one-sided
+/// so that rare or unseen names keep the level's weight).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TermFrequencies {
+    /// Family-name key → share of records.
+    pub family: FastMap<String, f64>,
+    /// Given-name token (`g<group>` or the key) → share of records.
+    pub given: FastMap<String, f64>,
+}
+
+/// Names kept in [`TermFrequencies`]: those carried by at least this share of records.
+const MIN_TERM_SHARE: f64 = 0.0005;
+
+impl TermFrequencies {
+    /// Counts the names of prepared records.
+    pub(crate) fn count(records: &[Prepared]) -> TermFrequencies {
+        let mut family: FastMap<&str, u64> = FastMap::default();
+        let mut given: FastMap<&str, u64> = FastMap::default();
+        for p in records {
+            if let Some(f) = p.family.first() {
+                *family.entry(f).or_default() += 1;
+            }
+            if let Some(g) = given_token(p) {
+                *given.entry(g).or_default() += 1;
+            }
+        }
+        let n = records.len().max(1) as f64;
+        TermFrequencies {
+            family: family
+                .into_iter()
+                .map(|(k, c)| (k.to_owned(), c as f64 / n))
+                .filter(|(_, s)| *s >= MIN_TERM_SHARE)
+                .collect(),
+            given: given
+                .into_iter()
+                .map(|(k, c)| (k.to_owned(), c as f64 / n))
+                .filter(|(_, s)| *s >= MIN_TERM_SHARE)
+                .collect(),
+        }
+    }
+}
+
+fn given_token(p: &Prepared) -> Option<&str> {
+    p.given_token.as_deref()
+}
+
+impl Default for Parameters {
+    fn default() -> Self {
+        let f = |field, m: &[f64], u: &[f64]| FieldParameters {
+            field,
+            m: m.to_vec(),
+            u: u.to_vec(),
+        };
+        Parameters {
+            fields: vec![
+                f(
+                    Field::FamilyName,
+                    &[0.55, 0.3, 0.08, 0.04, 0.03],
+                    &[0.002, 0.002, 0.01, 0.05, 0.936],
+                ),
+                f(
+                    Field::GivenName,
+                    &[0.45, 0.25, 0.15, 0.1, 0.05],
+                    &[0.01, 0.01, 0.01, 0.02, 0.95],
+                ),
+                f(Field::Patronymic, &[0.9, 0.05, 0.05], &[0.02, 0.02, 0.96]),
+                f(
+                    Field::BirthDate,
+                    &[0.75, 0.03, 0.05, 0.1, 0.04, 0.03],
+                    &[0.00005, 0.00001, 0.0008, 0.015, 0.03, 0.95414],
+                ),
+                f(Field::Age, &[0.9, 0.07, 0.03], &[0.04, 0.08, 0.88]),
+                f(Field::Sex, &[0.98, 0.02], &[0.5, 0.5]),
+                f(Field::Residence, &[0.8, 0.05, 0.15], &[0.05, 0.01, 0.94]),
+            ],
+            threshold: 10.0,
+            match_probability: 0.5,
+            cluster_margin: 4.0,
+            reference_year: 2025,
+            block_cap: 200,
+            prior: 0.05,
+            term_frequencies: TermFrequencies::default(),
+        }
+    }
+}
+
+/// A scored pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    pub levels: Levels,
+    /// Whether the given and family names were compared crosswise.
+    pub swapped: bool,
+    pub weight: f64,
+}
+
+impl Parameters {
+    /// The lowest match weight allowed between two records of one cluster.
+    #[must_use]
+    pub fn cluster_floor(&self) -> f64 {
+        self.threshold - self.cluster_margin
+    }
+
+    /// Sets the threshold to the weight at which a pair's probability of being a match reaches
+    /// `match_probability`, given that `random_match_rate` of all pairs are matches.
+    pub fn set_threshold_from_rate(&mut self, random_match_rate: f64) {
+        let rate = random_match_rate.clamp(1e-15, 0.5);
+        let p = self.match_probability.clamp(1e-6, 1.0 - 1e-6);
+        self.threshold = (p / (1.0 - p)).log2() - (rate / (1.0 - rate)).log2();
+    }
+
+    /// Match weight of a level vector.
+    #[must_use]
+    pub fn weight(&self, levels: &Levels) -> f64 {
+        self.fields.iter().zip(levels).map(|(f, &l)| f.weight(l)).sum()
+    }
+
+    /// The term-frequency adjustment (≤ 0) of a pair's family and given-name agreement: the share
+    /// of the more common of the two names replaces the level's `u` when it is larger.
+    fn adjustment(&self, a: &Prepared, b: &Prepared, levels: &Levels, swapped: bool) -> f64 {
+        let mut adjust = 0.0;
+        let tf = &self.term_frequencies;
+        let share_of = |map: &FastMap<String, f64>, x: Option<&str>, y: Option<&str>| -> Option<f64> {
+            let x = x.and_then(|k| map.get(k)).copied();
+            let y = y.and_then(|k| map.get(k)).copied();
+            match (x, y) {
+                (Some(x), Some(y)) => Some(x.max(y)),
+                (x, y) => x.or(y),
+            }
+        };
+        let family_level = levels.first().copied().unwrap_or(NULL);
+        let a_family = if swapped {
+            a.given_as_family.first()
+        } else {
+            a.family.first()
+        };
+        if family_level <= 1
+            && let Some(share) = share_of(&tf.family, a_family.map(|k| &**k), b.family.first().map(|k| &**k))
+            && let Some(u) = self.fields.first().and_then(|f| f.u.get(usize::from(family_level)))
+            && share > *u
+        {
+            adjust += (u / share).log2();
+        }
+        let given_level = levels.get(1).copied().unwrap_or(NULL);
+        if given_level <= 2
+            && !swapped
+            && let Some(share) = share_of(&tf.given, given_token(a), given_token(b))
+            && let Some(u) = self.fields.get(1).and_then(|f| f.u.get(usize::from(given_level)))
+            && share > *u
+        {
+            adjust += (u / share).log2();
+        }
+        adjust
+    }
+
+    pub(crate) fn score(&self, a: &Prepared, b: &Prepared) -> Scored {
+        let straight = levels(a, b, false, self.reference_year);
+        let mut best = Scored {
+            weight: self.weight(&straight) + self.adjustment(a, b, &straight, false),
+            levels: straight,
+            swapped: false,
+        };
+        if may_be_swapped(a, b) {
+            for (x, y) in [(a, b), (b, a)] {
+                if x.family_groups.is_empty() || x.given_as_family.is_empty() {
+                    continue;
+                }
+                let crossed = levels(x, y, true, self.reference_year);
+                // Swapping is itself weak evidence against: require a clear gain.
+                let weight = self.weight(&crossed) + self.adjustment(x, y, &crossed, true) - 2.0;
+                if weight > best.weight {
+                    best = Scored {
+                        levels: crossed,
+                        swapped: true,
+                        weight,
+                    };
+                }
+            }
+        }
+        best
+    }
+
+    /// Reasons in words, one per compared field: "family name: same after transliteration; birth
+    /// date: day and month swapped".
+    #[must_use]
+    pub fn reasons(&self, scored: &Scored) -> String {
+        let mut parts = Vec::new();
+        if scored.swapped {
+            parts.push("given and family names swapped".to_owned());
+        }
+        for (field, &level) in FIELDS.iter().zip(&scored.levels) {
+            if level == NULL {
+                continue;
+            }
+            let words = field.levels().get(usize::from(level)).copied().unwrap_or("?");
+            let weight = self.fields.get(field.index()).map_or(0.0, |f| f.weight(level));
+            parts.push(format!("{}: {words} ({weight:+.1})", field.label()));
+        }
+        parts.join("; ")
+    }
+
+    /// Re-estimates `u` from `random` pairs' levels and `m` and the prior by EM on `blocked` pairs'
+    /// level patterns (pattern → count). The threshold and other settings are kept.
+    #[must_use]
+    pub fn estimated(&self, random: &HashMap<Levels, u64>, blocked: &HashMap<Levels, u64>) -> Parameters {
+        let mut out = self.clone();
+        // u from random pairs, with add-one smoothing.
+        for (fi, fp) in out.fields.iter_mut().enumerate() {
+            let mut counts = vec![1.0; fp.u.len()];
+            for (levels, &n) in random {
+                if let Some(&l) = levels.get(fi)
+                    && let Some(c) = counts.get_mut(usize::from(l))
+                {
+                    *c += n as f64;
+                }
+            }
+            let total: f64 = counts.iter().sum();
+            fp.u = counts.iter().map(|c| c / total).collect();
+        }
+        if blocked.is_empty() {
+            return out;
+        }
+        // Sorted, so that floating-point sums (and so the parameters) do not depend on hash order.
+        let mut patterns: Vec<(&Levels, f64)> = blocked.iter().map(|(l, &n)| (l, n as f64)).collect();
+        patterns.sort_by(|x, y| x.0.cmp(y.0));
+        let mut prior = out.prior.clamp(0.001, 0.999);
+        // Non-matches among blocked pairs are not like random pairs (they share what they were
+        // blocked on), so EM estimates their level distribution too; the final weights use `u` from
+        // random pairs, which describe the population the threshold is about.
+        let mut u_blocked: Vec<Vec<f64>> = out.fields.iter().map(|f| f.u.clone()).collect();
+        let mut m: Vec<Vec<f64>> = out.fields.iter().map(|f| f.m.clone()).collect();
+        let log_ratio = |levels: &Levels, m: &[Vec<f64>], u: &[Vec<f64>]| -> f64 {
+            levels
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| **l != NULL)
+                .map(|(fi, &l)| {
+                    let pm = m.get(fi).and_then(|v| v.get(usize::from(l))).copied().unwrap_or(1.0);
+                    let pu = u.get(fi).and_then(|v| v.get(usize::from(l))).copied().unwrap_or(1.0);
+                    (pm.max(MIN_PROBABILITY) / pu.max(MIN_PROBABILITY)).log2()
+                })
+                .sum()
+        };
+        // The starting `m` acts as a Dirichlet prior worth a share of the sample: without it EM on
+        // large lists drifts to a "match" class of namesakes (same family name and birth year,
+        // different given names), because blocked non-matches are mostly such pairs.
+        let total_pairs: f64 = patterns.iter().map(|(_, n)| n).sum();
+        let prior_m: Vec<Vec<f64>> = m.clone();
+        let strength = PRIOR_STRENGTH * total_pairs;
+        for _ in 0..40 {
+            let mut m_counts: Vec<Vec<f64>> = prior_m
+                .iter()
+                .map(|v| v.iter().map(|p| 0.01 + p * strength).collect())
+                .collect();
+            let mut u_counts: Vec<Vec<f64>> = m.iter().map(|v| vec![0.01; v.len()]).collect();
+            let mut matched = 0.0;
+            let mut total = 0.0;
+            for &(levels, n) in &patterns {
+                let odds = prior / (1.0 - prior) * log_ratio(levels, &m, &u_blocked).exp2();
+                let p = if odds.is_finite() { odds / (1.0 + odds) } else { 1.0 };
+                matched += p * n;
+                total += n;
+                for (fi, &l) in levels.iter().enumerate() {
+                    if let Some(c) = m_counts.get_mut(fi).and_then(|c| c.get_mut(usize::from(l))) {
+                        *c += p * n;
+                    }
+                    if let Some(c) = u_counts.get_mut(fi).and_then(|c| c.get_mut(usize::from(l))) {
+                        *c += (1.0 - p) * n;
+                    }
+                }
+            }
+            prior = (matched / total).clamp(0.0001, 0.9999);
+            let normalise = |counts: &[Vec<f64>]| -> Vec<Vec<f64>> {
+                counts
+                    .iter()
+                    .map(|c| {
+                        let sum: f64 = c.iter().sum();
+                        c.iter().map(|x| x / sum).collect()
+                    })
+                    .collect()
+            };
+            m = normalise(&m_counts);
+            u_blocked = normalise(&u_counts);
+        }
+        for (fp, m) in out.fields.iter_mut().zip(m) {
+            fp.m = m;
+        }
+        out.prior = prior;
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_round_trip_through_json() -> Result<(), serde_json::Error> {
+        let p = Parameters::default();
+        let json = serde_json::to_string(&p)?;
+        let back: Parameters = serde_json::from_str(&json)?;
+        assert_eq!(back, p);
+        Ok(())
+    }
+
+    #[test]
+    fn default_probabilities_sum_to_one() {
+        for f in Parameters::default().fields {
+            assert!((f.m.iter().sum::<f64>() - 1.0).abs() < 1e-6, "{:?} m", f.field);
+            assert!((f.u.iter().sum::<f64>() - 1.0).abs() < 1e-6, "{:?} u", f.field);
+            assert_eq!(f.m.len(), f.field.levels().len());
+        }
+    }
+
+    #[test]
+    fn em_separates_two_populations() {
+        // Matches agree on everything, non-matches on nothing.
+        let agree: Levels = [0, 0, 0, 0, NULL, 0, 0];
+        let disagree: Levels = [4, 4, 2, 5, NULL, 0, 2];
+        let random = HashMap::from([(disagree, 10_000)]);
+        let blocked = HashMap::from([(agree, 100), (disagree, 900)]);
+        let p = Parameters::default().estimated(&random, &blocked);
+        assert!((p.prior - 0.1).abs() < 0.02, "prior {}", p.prior);
+        assert!(p.weight(&agree) > 20.0);
+        assert!(p.weight(&disagree) < -5.0);
+    }
+}
