@@ -138,12 +138,19 @@ fn tampering_fails_with_the_item_named() {
     let (code, out, _) = verify(dir.path(), &e, &[]);
     assert_eq!(code, 1, "{out}");
     let fails: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL")).collect();
-    assert_eq!(fails.len(), 1, "{out}");
+    // The changed record, and the file it no longer vouches for.
+    assert_eq!(fails.len(), 2, "{out}");
     assert!(
         fails[0].starts_with(&format!("FAIL  record evidence {ID}: {record_path} hashes to ")),
         "{out}"
     );
-    assert!(out.ends_with("5 items checked: 1 do not hold\n"), "{out}");
+    assert!(
+        fails[1].contains(&format!(
+            "evidence record {ID} is not in the bundle or does not name this file"
+        )),
+        "{out}"
+    );
+    assert!(out.ends_with("5 items checked: 2 do not hold\n"), "{out}");
 
     let other = signer(2).verifier().to_vkey();
     let (code, out, _) = verify(dir.path(), &entries(), &["--key", &other]);
