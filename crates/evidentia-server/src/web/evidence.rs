@@ -52,11 +52,15 @@ fn timeline(ctx: &Ctx, entries: &Value, what: impl Fn(&Value) -> String) -> Vec<
 /// (`extracted_metadata.captured_at`), whose time of day without a zone is the camera's clock —
 /// not UTC — and is shown as such.
 fn captured(ctx: &Ctx, body: &Value) -> String {
+    let found = text(body, "extracted_metadata.captured_at");
+    // A day taken from the file's own clock (no zone) is shown with the clock's time of day.
+    let from_file = body["captured_at"]
+        .as_str()
+        .is_some_and(|day| day.len() == 10 && found.starts_with(day));
     let recorded = partial_date(ctx.lang, &body["captured_at"]);
-    if !recorded.is_empty() {
+    if !recorded.is_empty() && !from_file {
         return recorded;
     }
-    let found = text(body, "extracted_metadata.captured_at");
     let (date, time) = found.split_once('T').unwrap_or((found.as_str(), ""));
     let day = partial_date(ctx.lang, &Value::String(date.to_owned()));
     match time.get(..5) {
