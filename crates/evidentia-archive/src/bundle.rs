@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use evidentia_files::FileStore;
 use evidentia_log::bundle::{
-    self, BundleSource, CHECKPOINT_PATH, Digest256, FORMAT, INDEX_PATH, MANIFEST_PATH, Manifest, ManifestCheckpoint,
-    ManifestFile, ManifestRecord, PUBLIC_KEY_PATH, ReadError,
+    self, BundleSource, CHECKPOINT_PATH, Digest256, FORMAT, FileHasher, INDEX_PATH, MANIFEST_PATH, Manifest,
+    ManifestCheckpoint, ManifestFile, ManifestRecord, PUBLIC_KEY_PATH, ReadError,
 };
 use evidentia_log::event::sha256_hex;
 use evidentia_log::{Checkpoint, Event, EventKind, Signer, TlogProof, canonical};
@@ -26,7 +26,6 @@ use evidentia_model::evidence::{CustodyAction, CustodyEvent};
 use evidentia_model::{PartialDate, RecordKind, Viewer};
 use evidentia_store::{ListQuery, Sort, Store, StoreError, StoredRecord, record_content};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
@@ -265,24 +264,27 @@ impl BundleSource for Prepared<'_> {
     }
 }
 
-/// Hashes what is read through it.
+/// Feeds what is read through it to a [`FileHasher`].
 struct Hashing<R> {
     inner: R,
-    hasher: Sha256,
-    read: u64,
+    hasher: FileHasher,
+}
+
+impl<R: Read> Hashing<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            hasher: FileHasher::new(),
+        }
+    }
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
-        self.read += n as u64;
         Ok(n)
     }
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes the zip: small entries deflated, files stored as they are and checked against their
@@ -311,13 +313,9 @@ fn write_zip(
             .compression_method(zip::CompressionMethod::Stored)
             .large_file(true);
         zip.start_file(path.as_str(), options).map_err(zip_err)?;
-        let mut hashing = Hashing {
-            inner: tokio_util::io::SyncIoBridge::new_with_handle(reader, handle.clone()),
-            hasher: Sha256::new(),
-            read: 0,
-        };
+        let mut hashing = Hashing::new(tokio_util::io::SyncIoBridge::new_with_handle(reader, handle.clone()));
         std::io::copy(&mut hashing, &mut zip).map_err(io)?;
-        let actual = hex(&hashing.hasher.finalize());
+        let actual = hashing.hasher.finish().sha256;
         if &actual != sha256 {
             return Err(BundleError::Damaged(format!(
                 "file {sha256}: its stored bytes hash to {actual} (run `evidentia verify`)"
@@ -327,13 +325,10 @@ fn write_zip(
     let mut file = zip.finish().map_err(zip_err)?;
     file.sync_all().map_err(io)?;
     file.rewind().map_err(io)?;
-    let mut hashing = Hashing {
-        inner: file,
-        hasher: Sha256::new(),
-        read: 0,
-    };
+    let mut hashing = Hashing::new(file);
     std::io::copy(&mut hashing, &mut std::io::sink()).map_err(io)?;
-    Ok((hex(&hashing.hasher.finalize()), hashing.read))
+    let digest = hashing.hasher.finish();
+    Ok((digest.sha256, digest.size))
 }
 
 /// The file every visible evidence item names, once each.

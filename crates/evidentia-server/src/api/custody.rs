@@ -91,6 +91,12 @@ pub fn server_entry(
     }
 }
 
+/// The fields that start a new item's chain of custody with `first`.
+pub fn chain_starting_with(first: &CustodyEvent) -> ApiResult<Map<String, Value>> {
+    let entry = serde_json::to_value(first).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Map::from_iter([("custody".to_owned(), Value::Array(vec![entry]))]))
+}
+
 /// Appends a custody entry to evidence item `id` and logs it.
 pub async fn append_custody(
     state: &AppState,
@@ -254,20 +260,9 @@ pub async fn add_redaction(
             .to_owned(),
         Some(id),
     );
-    let mut server = Map::new();
-    server.insert(
-        "custody".into(),
-        Value::Array(vec![
-            serde_json::to_value(&first).map_err(|e| ApiError::Internal(e.to_string()))?,
-        ]),
-    );
-    let copy = records::create_with::<Evidence>(&state, &caller, obj, server).await?;
+    let copy = records::create_with::<Evidence>(&state, &caller, obj, chain_starting_with(&first)?).await?;
     super::upload::log_ingest(&state, &caller, copy.meta.id, &stored).await?;
     let entry = server_entry(&state, &caller, CustodyAction::Redacted, notes, Some(copy.meta.id));
     append_custody(&state, &caller, id, entry).await?;
-    Ok((
-        StatusCode::CREATED,
-        records::record_headers(&copy, "evidence"),
-        Json(records::record_json(&copy)),
-    ))
+    Ok(answer(&copy))
 }

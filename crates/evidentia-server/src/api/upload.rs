@@ -295,14 +295,8 @@ pub async fn create<B: RecordBody>(state: &AppState, caller: &Caller, req: Reque
         return super::records::create::<B>(state, caller, obj).await;
     };
     let received = super::custody::server_entry(state, caller, CustodyAction::Received, "uploaded".into(), None);
-    let mut server = Map::new();
-    server.insert(
-        "custody".into(),
-        Value::Array(vec![
-            serde_json::to_value(&received).map_err(|e| ApiError::Internal(e.to_string()))?,
-        ]),
-    );
-    let r = super::records::create_with::<B>(state, caller, obj, server).await?;
+    let r =
+        super::records::create_with::<B>(state, caller, obj, super::custody::chain_starting_with(&received)?).await?;
     log_ingest(state, caller, r.meta.id, &stored).await?;
     Ok(r)
 }
