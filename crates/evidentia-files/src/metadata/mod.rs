@@ -36,7 +36,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use serde::{Deserialize, Serialize};
 
 pub use detect::detect_media_type;
-pub use picture::{MAX_PIXELS, hamming, perceptual_hash, thumbnail};
+pub use picture::{MAX_PIXELS, hamming, hash_and_thumbnail, perceptual_hash, thumbnail};
 
 pub(crate) use bmff::Source;
 

@@ -61,7 +61,10 @@ fn decode(bytes: &[u8]) -> Option<DynamicImage> {
 /// copy with the orientation tag matches its original. `None` if the bytes are not an image this
 /// crate decodes, or exceed the limits.
 pub fn perceptual_hash(bytes: &[u8]) -> Option<u64> {
-    let image = decode(bytes)?;
+    dhash(&decode(bytes)?)
+}
+
+fn dhash(image: &DynamicImage) -> Option<u64> {
     // An area-averaging reduction first (cheap on big pictures), then the hash grid.
     let small = image.thumbnail(256, 256).to_luma32f();
     let grid = image::imageops::resize(&small, 9, 8, FilterType::Triangle);
@@ -76,6 +79,13 @@ pub fn perceptual_hash(bytes: &[u8]) -> Option<u64> {
     Some(hash)
 }
 
+/// [`perceptual_hash`] and [`thumbnail`] of one picture from a single decode, which is most of
+/// their cost.
+pub fn hash_and_thumbnail(bytes: &[u8], max_side: u32) -> Option<(u64, Vec<u8>)> {
+    let image = decode(bytes)?;
+    Some((dhash(&image)?, encode_thumbnail(image, max_side)?))
+}
+
 /// The number of bits in which two perceptual hashes differ (0–64).
 pub fn hamming(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()
@@ -85,8 +95,11 @@ pub fn hamming(a: u64, b: u64) -> u32 {
 /// 16–4096), upright (EXIF orientation applied), transparency flattened onto white; smaller
 /// images keep their size. `None` if the bytes are not a decodable image within the limits.
 pub fn thumbnail(bytes: &[u8], max_side: u32) -> Option<Vec<u8>> {
+    encode_thumbnail(decode(bytes)?, max_side)
+}
+
+fn encode_thumbnail(image: DynamicImage, max_side: u32) -> Option<Vec<u8>> {
     let max_side = max_side.clamp(16, 4096);
-    let image = decode(bytes)?;
     let image = if image.width() > max_side || image.height() > max_side {
         image.thumbnail(max_side, max_side)
     } else {

@@ -133,13 +133,9 @@ impl FileStore {
             return Ok(None);
         }
         let bytes = self.read_all(sha256, 0, size).await?;
-        let computed = tokio::task::spawn_blocking(move || {
-            let hash = crate::metadata::perceptual_hash(&bytes)?;
-            let thumb = crate::metadata::thumbnail(&bytes, THUMBNAIL_SIDE)?;
-            Some((hash, thumb))
-        })
-        .await
-        .map_err(|e| crate::Error::Unexpected(e.to_string()))?;
+        let computed = tokio::task::spawn_blocking(move || crate::metadata::hash_and_thumbnail(&bytes, THUMBNAIL_SIDE))
+            .await
+            .map_err(|e| crate::Error::Unexpected(e.to_string()))?;
         let Some((perceptual_hash, thumbnail)) = computed else {
             return Ok(None);
         };

@@ -1,7 +1,6 @@
 //! Metadata extraction over real files built in `fixtures`, and over hostile ones.
 
 use std::io::Cursor;
-use std::time::Instant;
 
 use evidentia_files::metadata::{self, ExtractedMetadata, extract, extract_from_reader};
 use image::ImageFormat;
@@ -198,14 +197,12 @@ fn xmp_in_a_pdf() {
 
 // ---- Hostile input ----
 
-/// Runs `extract` (and the image functions) and checks it comes back quickly.
+/// Runs `extract` and the image functions on hostile bytes: they must come back, not panic.
 fn survive(bytes: &[u8]) -> ExtractedMetadata {
-    let started = Instant::now();
     let meta = extract(bytes, None);
     let _ = metadata::perceptual_hash(bytes);
     let _ = metadata::thumbnail(bytes, 64);
     let _ = serde_json::to_string(&meta).unwrap();
-    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
     meta
 }
 
@@ -288,9 +285,7 @@ fn exif_amplification_is_bounded() {
         let at = 8 + 2 + i * 12 + 8;
         tiff[at..at + 4].copy_from_slice(&region.to_le_bytes());
     }
-    let started = Instant::now();
     let meta = survive(&tiff);
-    assert!(started.elapsed().as_secs() < 5);
     assert!(meta.raw.len() < 100, "{} fields read", meta.raw.len());
     assert!(
         meta.warnings.iter().any(|w| w.contains("EXIF too large")),
