@@ -86,18 +86,15 @@ fn side_by_side(ctx: &Ctx, a: Option<&StoredRecord>, b: Option<&StoredRecord>) -
 pub async fn page(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     ctx.require_staff()?;
     let query = clean_query(raw.as_deref(), &["cursor"]);
-    let (_, offset) = duplicates::page_params(Some(&query))?;
+    let (_, offset) = duplicates::page_params(Some(query.as_str()))?;
     let (all, persons) = duplicates::queue(state.store.as_ref(), &ctx.caller.viewer, true).await?;
     let shown: Vec<_> = all.iter().skip(offset).take(PAGE_SIZE).collect();
-    crate::audit::confidential_reads(
-        &state,
-        &ctx.caller,
-        shown
-            .iter()
-            .flat_map(|p| p.person_ids)
-            .filter_map(|id| persons.get(&id)),
-    )
-    .await?;
+    let read: Vec<&StoredRecord> = shown
+        .iter()
+        .flat_map(|p| p.person_ids)
+        .filter_map(|id| persons.get(&id))
+        .collect();
+    crate::audit::confidential_reads(&state, &ctx.caller, read).await?;
     let pairs = shown
         .iter()
         .map(|p| PairView {

@@ -263,7 +263,7 @@ async fn hidden_persons_never_appear_in_proposals_decisions_or_errors() {
         &app,
         "investigator",
         &ours,
-        &uuid::Uuid::now_v7().to_string(),
+        &uuid::Uuid::new_v4().to_string(),
         "confirmed",
     )
     .await;
