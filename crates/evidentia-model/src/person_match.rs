@@ -43,7 +43,11 @@ pub struct Merge {
     /// The person whose `merged_into` names the survivor.
     pub absorbed_id: Uuid,
     /// When the merge was undone, if it was.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub undone_at: Option<OffsetDateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undone_by: Option<Uuid>,

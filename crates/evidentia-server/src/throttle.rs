@@ -162,7 +162,11 @@ mod tests {
         let admitted = (0..200).filter(|_| t.lookup("1.2.3.4", now).is_none()).count();
         assert_eq!(admitted, LOOKUP_LIMIT as usize);
         assert_eq!(t.lookup("5.6.7.8", now), None, "other addresses still may look up");
-        assert_eq!(t.check("x", "1.2.3.4", now), None, "lookups do not count against sign-in");
+        assert_eq!(
+            t.check("x", "1.2.3.4", now),
+            None,
+            "lookups do not count against sign-in"
+        );
         assert_eq!(t.lookup("1.2.3.4", now + WINDOW + Duration::seconds(1)), None);
     }
 

@@ -732,16 +732,10 @@ fn persons_dedupe_clusters_a_spreadsheet_across_scripts() {
          7,,,,,,,,\n",
     );
     assert_eq!(code, 0, "{err}");
-    assert!(
-        !dir.path().join("data").exists(),
-        "no data directory is created"
-    );
+    assert!(!dir.path().join("data").exists(), "no data directory is created");
     let out = out.unwrap();
-    let cluster: std::collections::HashMap<&str, &str> = out
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split_once(','))
-        .collect();
+    let cluster: std::collections::HashMap<&str, &str> =
+        out.lines().skip(1).filter_map(|l| l.split_once(',')).collect();
     assert!(out.starts_with("record_id,cluster_id\n"), "{out}");
     assert_eq!(cluster.len(), 7, "one row per record: {out}");
     assert_eq!(cluster["1"], cluster["2"], "{out}");
@@ -787,6 +781,9 @@ fn persons_dedupe_reports_the_duplicates_in_the_store() {
     assert_eq!(code, 0, "{err}");
     let first = report.lines().next().unwrap_or_default();
     assert!(first.contains("groups of possible duplicates"), "{report}");
-    assert!(report.contains("group 1 ("), "the demo's near-duplicates are found: {report}");
+    assert!(
+        report.contains("group 1 ("),
+        "the demo's near-duplicates are found: {report}"
+    );
     assert!(report.contains(" ~ ") && report.contains("score "), "{report}");
 }

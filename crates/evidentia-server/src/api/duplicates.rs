@@ -144,7 +144,9 @@ pub fn linkage_record(r: &StoredRecord) -> LinkageRecord {
 
 /// The name of a stored person as lists show it.
 pub fn person_label(r: &StoredRecord) -> String {
-    typed::<Person>(r.body.clone()).map(|p| p.display_name()).unwrap_or_default()
+    typed::<Person>(r.body.clone())
+        .map(|p| p.display_name())
+        .unwrap_or_default()
 }
 
 /// The pairs linkage proposes among `persons`, strongest first.
@@ -256,7 +258,7 @@ fn require_reviewer(viewer: &Viewer) -> ApiResult<()> {
 }
 
 /// The proposed duplicate persons the caller may decide on.
-#[utoipa::path(get, path = "/persons/duplicates", tag = "persons",
+#[utoipa::path(get, path = "/persons/duplicates", tag = "persons", operation_id = "list_duplicate_persons",
     summary = "The review queue of proposed duplicate persons",
     params(
         ("limit" = Option<u32>, Query, description = "Page size, 1–500 (default 50)"),
@@ -267,7 +269,11 @@ fn require_reviewer(viewer: &Viewer) -> ApiResult<()> {
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> ApiResult<impl IntoResponse> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<impl IntoResponse> {
     if caller.viewer == Viewer::Public {
         return Err(unauthorised_or_forbidden(&caller.viewer, "review duplicate persons"));
     }
@@ -378,7 +384,11 @@ async fn write_decision(
     // The stricter person decides the classification and the owner, so that whoever may see both
     // persons may see the decision.
     let [a, b] = persons;
-    let strict = if b.meta.classification > a.meta.classification { b } else { a };
+    let strict = if b.meta.classification > a.meta.classification {
+        b
+    } else {
+        a
+    };
     let mut classification = strict.meta.classification;
     let json = serde_json::to_value(body).map_err(|e| ApiError::Internal(e.to_string()))?;
     let vocabularies = state.vocabularies();
@@ -443,7 +453,7 @@ fn explain(a: &StoredRecord, b: &StoredRecord) -> (f64, String) {
 }
 
 /// Records a decision on a pair; `confirmed` merges the two persons.
-#[utoipa::path(post, path = "/persons/duplicates", tag = "persons",
+#[utoipa::path(post, path = "/persons/duplicates", tag = "persons", operation_id = "decide_duplicate_persons",
     summary = "Confirm, reject or defer a proposed pair of duplicate persons",
     request_body(content = DecisionInput, content_type = "application/json"),
     responses(
@@ -455,7 +465,11 @@ fn explain(a: &StoredRecord, b: &StoredRecord) -> (f64, String) {
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn decide(State(state): State<AppState>, caller: Caller, JsonObject(obj): JsonObject) -> ApiResult<impl IntoResponse> {
+pub async fn decide(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonObject(obj): JsonObject,
+) -> ApiResult<impl IntoResponse> {
     let input: DecisionInput = typed(Value::Object(obj))?;
     let (status, r) = record_decision(&state, &caller, &input).await?;
     Ok((status, Json(record_json(&r))))
@@ -471,7 +485,11 @@ pub async fn record_decision(
     require_reviewer(viewer)?;
     let [a, b] = input.person_ids;
     if a == b {
-        return Err(ApiError::invalid_field("person_ids", "invalid", "two different persons"));
+        return Err(ApiError::invalid_field(
+            "person_ids",
+            "invalid",
+            "two different persons",
+        ));
     }
     let ids = sorted(a, b);
     let first = visible_person(state, viewer, ids[0]).await?;
@@ -484,7 +502,9 @@ pub async fn record_decision(
     if let Some(current) = &existing
         && typed::<PersonMatch>(current.body.clone())?.active_merge().is_some()
     {
-        return Err(ApiError::Conflict("the two persons are merged: undo the merge first".into()));
+        return Err(ApiError::Conflict(
+            "the two persons are merged: undo the merge first".into(),
+        ));
     }
     let by = viewer.user_id().unwrap_or_default();
     let (score, reasons) = explain(&first, &second);
@@ -548,9 +568,9 @@ pub async fn record_decision(
 
 /// Undoes the merge of a confirmed decision: the absorbed person is shown on its own again and
 /// the pair goes back to the queue as deferred.
-#[utoipa::path(post, path = "/persons/duplicates/{match_id}/undo", tag = "persons",
+#[utoipa::path(post, path = "/persons/duplicates/{id}/undo", tag = "persons", operation_id = "undo_person_merge",
     summary = "Undo the merge of two persons",
-    params(("match_id" = Uuid, Path, description = "The decision record")),
+    params(("id" = Uuid, Path, description = "The decision record (`id` of a confirmed decision)")),
     responses(
         (status = 200, body = PersonMatchRecord),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -558,7 +578,11 @@ pub async fn record_decision(
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn undo(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<impl IntoResponse> {
+pub async fn undo(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
     let id = Uuid::parse_str(&id).map_err(|_| ApiError::NotFound)?;
     let r = undo_merge(&state, &caller, id).await?;
     Ok(Json(record_json(&r)))
@@ -579,7 +603,11 @@ pub async fn undo_merge(state: &AppState, caller: &Caller, id: Uuid) -> ApiResul
     let Some(merge) = body.active_merge().cloned() else {
         return Err(ApiError::Conflict("this decision holds no merge to undo".into()));
     };
-    let absorbed = if merge.absorbed_id == first.meta.id { &first } else { &second };
+    let absorbed = if merge.absorbed_id == first.meta.id {
+        &first
+    } else {
+        &second
+    };
     let points_to = absorbed
         .body
         .get("merged_into")

@@ -136,7 +136,9 @@ async fn undo_id(state: &AppState, ctx: &Ctx, survivor: uuid::Uuid, absorbed: &S
     if !ctx.caller.viewer.may_write(absorbed.meta.organisation_id) {
         return Ok(String::new());
     }
-    let decision = crate::api::duplicates::decision_of(state, [survivor.min(absorbed.meta.id), survivor.max(absorbed.meta.id)]).await?;
+    let decision =
+        crate::api::duplicates::decision_of(state, [survivor.min(absorbed.meta.id), survivor.max(absorbed.meta.id)])
+            .await?;
     Ok(decision.map(|d| d.meta.id.to_string()).unwrap_or_default())
 }
 

@@ -198,7 +198,8 @@ pub async fn lookup(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQ
             .collect();
         wanted.iter().filter(|k| keys.contains(k)).count()
     };
-    let mut ranked: Vec<(usize, &evidentia_store::StoredRecord)> = found.items.iter().map(|r| (agreement(r), r)).collect();
+    let mut ranked: Vec<(usize, &evidentia_store::StoredRecord)> =
+        found.items.iter().map(|r| (agreement(r), r)).collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0));
     page.searched = true;
     page.found = ranked
@@ -210,7 +211,10 @@ pub async fn lookup(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQ
                 original: view::text(b, "name_original"),
                 birth: view::partial_date(ctx.lang, &b["birth_date"]),
                 residence: view::text(b, "residence"),
-                status: ctx.lang.t(&format!("person_status.{}", view::text(b, "status"))).to_owned(),
+                status: ctx
+                    .lang
+                    .t(&format!("person_status.{}", view::text(b, "status")))
+                    .to_owned(),
             }
         })
         .collect();

@@ -192,7 +192,7 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
         }
         // Deciding and undoing need a role that may change records; the matrix names persons
         // and a decision that do not exist.
-        ("post", "/persons/duplicates" | "/persons/duplicates/{match_id}/undo") => match who {
+        ("post", "/persons/duplicates" | "/persons/duplicates/{id}/undo") => match who {
             None => 401,
             Some("admin" | "investigator" | "other_investigator") => 404,
             Some(_) => 403,
@@ -350,9 +350,7 @@ async fn every_route_answers_every_caller_as_the_rules_say() {
                 };
                 let url = format!(
                     "/api/v1{}{query}",
-                    path.replace("{id}", &id)
-                        .replace("{index}", "999999999")
-                        .replace("{match_id}", &uuid::Uuid::nil().to_string())
+                    path.replace("{id}", &id).replace("{index}", "999999999")
                 );
                 let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 let mut req = app.request(m, &url, who);

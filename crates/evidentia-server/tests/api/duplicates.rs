@@ -294,7 +294,12 @@ async fn hidden_persons_never_appear_in_proposals_decisions_or_errors() {
         json!({"given_name": "Myroslava", "family_name": "Hordiyenko", "birth_date": "1961-11-02"}),
     )
     .await;
-    assert_eq!(decide(&app, "investigator", &ours, &internal_theirs, "confirmed").await.0, 403);
+    assert_eq!(
+        decide(&app, "investigator", &ours, &internal_theirs, "confirmed")
+            .await
+            .0,
+        403
+    );
     let (status, _) = answer(app.post(&undo, "investigator", &json!({})).await).await;
     assert_eq!(status, 200);
 }

@@ -765,7 +765,10 @@ async fn duplicates_are_reviewed_merged_and_undone_with_forms() {
     assert!(html.contains(&ids), "{html}");
     assert!(html.contains(&format!("name=\"csrf_token\" value=\"{}\"", session.csrf)));
     let (_, persons) = session_page(&app, "/persons", &session).await;
-    assert!(persons.contains("href=\"/persons/duplicates\""), "linked from the persons list");
+    assert!(
+        persons.contains("href=\"/persons/duplicates\""),
+        "linked from the persons list"
+    );
     // Without the token nothing is decided.
     let r = post_form(
         &app,
@@ -779,13 +782,20 @@ async fn duplicates_are_reviewed_merged_and_undone_with_forms() {
         &app,
         "/persons/duplicates",
         &session,
-        &[("csrf_token", &session.csrf), ("person_ids", &ids), ("decision", "confirmed")],
+        &[
+            ("csrf_token", &session.csrf),
+            ("person_ids", &ids),
+            ("decision", "confirmed"),
+        ],
     )
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()[LOCATION], format!("/persons/{a}").as_str());
     let (_, survivor) = session_page(&app, &format!("/persons/{a}"), &session).await;
-    assert!(survivor.contains("Sviatoslav"), "the merged record is listed: {survivor}");
+    assert!(
+        survivor.contains("Sviatoslav"),
+        "the merged record is listed: {survivor}"
+    );
     let (_, absorbed) = session_page(&app, &format!("/persons/{b}"), &session).await;
     let undo = absorbed
         .split("action=\"/persons/duplicates/")
@@ -813,10 +823,14 @@ async fn duplicates_are_reviewed_merged_and_undone_with_forms() {
 #[tokio::test]
 async fn the_portal_lookup_finds_published_persons_in_any_script_only() {
     let app = TestApp::start().await;
-    let published = |given: &str, family: &str| json!({"given_name": given, "family_name": family,
-        "classification": "public", "published": true, "birth_date": "1985"});
-    app.create("/api/v1/persons", published("Олександр", "Добровольський")).await;
-    app.create("/api/v1/persons", published("Oleksandr", "Dobrovolskyi")).await;
+    let published = |given: &str, family: &str| {
+        json!({"given_name": given, "family_name": family,
+        "classification": "public", "published": true, "birth_date": "1985"})
+    };
+    app.create("/api/v1/persons", published("Олександр", "Добровольський"))
+        .await;
+    app.create("/api/v1/persons", published("Oleksandr", "Dobrovolskyi"))
+        .await;
     // Namesakes that are not published: never found.
     app.create(
         "/api/v1/persons",
@@ -844,7 +858,10 @@ async fn the_portal_lookup_finds_published_persons_in_any_script_only() {
     assert!(!html.contains("Withheldivka") && !html.contains("555 0101"), "{html}");
     // Signed-in staff see on the portal what the public sees.
     let (_, staff) = page(&app, "/portal/lookup?name=Добровольський", Some("admin")).await;
-    assert!(staff.contains("Oleksandr") && !staff.contains("Withheldivka"), "{staff}");
+    assert!(
+        staff.contains("Oleksandr") && !staff.contains("Withheldivka"),
+        "{staff}"
+    );
     // A withheld person reads exactly as a name nobody has.
     let (_, withheld) = page(&app, "/portal/lookup?name=Zakhar+Prykhovanyi", None).await;
     let (_, nobody) = page(&app, "/portal/lookup?name=Zakhar+Nevidomyi", None).await;
