@@ -175,7 +175,7 @@ pub async fn lookup(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQ
         return super::html(StatusCode::OK, &page);
     }
     let chars = name.chars().count();
-    if chars < LOOKUP_MIN_CHARS || chars > LOOKUP_MAX_CHARS || name.chars().any(char::is_control) {
+    if !(LOOKUP_MIN_CHARS..=LOOKUP_MAX_CHARS).contains(&chars) || name.chars().any(char::is_control) {
         page.error = ctx.lang.t("lookup.length").to_owned();
         return super::html(StatusCode::BAD_REQUEST, &page);
     }
@@ -200,7 +200,7 @@ pub async fn lookup(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQ
     };
     let mut ranked: Vec<(usize, &evidentia_store::StoredRecord)> =
         found.items.iter().map(|r| (agreement(r), r)).collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|(agreement, _)| std::cmp::Reverse(*agreement));
     page.searched = true;
     page.found = ranked
         .into_iter()

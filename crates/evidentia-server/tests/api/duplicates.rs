@@ -142,7 +142,7 @@ async fn proposals_are_decided_merged_and_undone() {
     let all = ids(&app, "/api/v1/persons?q=Shevchuk&merged=true&limit=500", "viewer").await;
     assert!(all.contains(&a) && all.contains(&b), "{all:?}");
     let merged = ids(&app, &format!("/api/v1/persons?merged_into={a}"), "viewer").await;
-    assert_eq!(merged, [b.clone()]);
+    assert_eq!(merged, std::slice::from_ref(&b));
     assert!(position(&queue(&app, inv).await, &a, &b).is_none());
 
     // Only the server sets merged_into.
