@@ -103,13 +103,13 @@ describe("Evidentia in the browser", { concurrency: false }, () => {
     await page.waitForURL(`${BASE}/persons/duplicates`);
     await check("03f-duplicates");
     await accessible("duplicates queue");
-    const pairs = page.locator("section.pair");
+    const pairs = page.locator("article.pair");
     assert.ok(await pairs.count(), "the demo's near-duplicates are proposed");
     assert.ok(await pairs.first().getByText("Reasons:").isVisible());
     const before = await pairs.count();
     await pairs.first().getByRole("button", { name: "Decide later" }).click();
     await page.waitForURL(`${BASE}/persons/duplicates`);
-    assert.equal(await page.locator("section.pair").count(), before, "a deferred pair stays, at the end");
+    assert.equal(await page.locator("article.pair").count(), before, "a deferred pair stays, at the end");
   });
 
   test("a form shows each error beside its field", async () => {
