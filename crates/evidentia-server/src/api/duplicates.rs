@@ -629,3 +629,73 @@ pub async fn undo_merge(state: &AppState, caller: &Caller, id: Uuid) -> ApiResul
     let (_, r) = write_decision(state, by, [&first, &second], Some(&current), &body).await?;
     Ok(r)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use evidentia_model::{Classification, Meta};
+    use serde_json::json;
+
+    fn stored(id: u128, body: Value) -> StoredRecord {
+        let at = time::macros::datetime!(2024-01-02 03:04:05 UTC);
+        StoredRecord {
+            kind: RecordKind::Person,
+            meta: Meta {
+                id: Uuid::from_u128(id),
+                organisation_id: Uuid::from_u128(1),
+                classification: Classification::Internal,
+                created_at: at,
+                created_by: Uuid::nil(),
+                updated_at: at,
+                updated_by: Uuid::nil(),
+                version: 1,
+            },
+            published: false,
+            body,
+        }
+    }
+
+    #[test]
+    fn stored_persons_are_read_as_linkage_records() {
+        let r = linkage_record(&stored(
+            7,
+            json!({"name_original": "Шевчук Олександр", "age_estimate": {"min": 30, "max": 40},
+                   "birth_date": "1980-03", "sex": "male", "residence": "Тихоріччя"}),
+        ));
+        assert_eq!(r.record_id, Uuid::from_u128(7).to_string());
+        assert_eq!(
+            r.given_name, "Шевчук Олександр",
+            "only the original form: it is the name"
+        );
+        assert_eq!(r.age, "35");
+        assert_eq!((r.birth_date.as_str(), r.sex.as_str()), ("1980-03", "male"));
+        let r = linkage_record(&stored(8, json!({"given_name": "Ганна", "name_original": "x"})));
+        assert_eq!((r.given_name.as_str(), r.age.as_str()), ("Ганна", ""));
+    }
+
+    #[test]
+    fn the_same_person_in_two_scripts_is_proposed_with_reasons() {
+        let persons = [
+            stored(
+                1,
+                json!({"given_name": "Олександр", "family_name": "Шевчук", "birth_date": "1980-03-04"}),
+            ),
+            stored(
+                2,
+                json!({"given_name": "Oleksandr", "family_name": "Shevchuk", "birth_date": "1980-03-04"}),
+            ),
+            stored(
+                3,
+                json!({"given_name": "Ірина", "family_name": "Коваль", "birth_date": "1975"}),
+            ),
+        ];
+        let proposed = propose(&persons);
+        assert_eq!(proposed.len(), 1, "{proposed:?}");
+        let m = &proposed[0];
+        let pair = sorted(Uuid::parse_str(&m.a).unwrap(), Uuid::parse_str(&m.b).unwrap());
+        assert_eq!(pair, [Uuid::from_u128(1), Uuid::from_u128(2)]);
+        assert!(m.weight > 0.0 && !m.reasons.is_empty(), "{m:?}");
+        let (score, reasons) = explain(&persons[0], &persons[1]);
+        assert!(score > 0.0 && reasons.contains("family name"), "{reasons}");
+    }
+}
