@@ -97,6 +97,21 @@ describe("Evidentia in the browser", { concurrency: false }, () => {
     await accessible("timeline");
   });
 
+  test("the review queue of duplicate persons", async () => {
+    await visit("/persons", "03e-persons-with-review-link");
+    await page.getByRole("link", { name: "Duplicate persons" }).click();
+    await page.waitForURL(`${BASE}/persons/duplicates`);
+    await check("03f-duplicates");
+    await accessible("duplicates queue");
+    const pairs = page.locator("article.pair");
+    assert.ok(await pairs.count(), "the demo's near-duplicates are proposed");
+    assert.ok(await pairs.first().getByText("Reasons:").isVisible());
+    const before = await pairs.count();
+    await pairs.first().getByRole("button", { name: "Decide later" }).click();
+    await page.waitForURL(`${BASE}/persons/duplicates`);
+    assert.equal(await page.locator("article.pair").count(), before, "a deferred pair stays, at the end");
+  });
+
   test("a form shows each error beside its field", async () => {
     await visit("/incidents/new", "04-incident-form");
     await accessible("incident form");
@@ -194,6 +209,17 @@ describe("Evidentia in the browser", { concurrency: false }, () => {
     assert.match(await page.locator("#map-count").innerText(), /1 incidents on the map/);
     await visit("/portal/timeline", "15-portal-timeline");
     assert.ok(await page.locator("svg rect.bar").count());
+  });
+
+  test("a relative looks up a name on the portal", async () => {
+    await visit("/portal/lookup", "15b-portal-lookup");
+    await accessible("portal lookup");
+    await page.getByLabel("Name").fill("Oleksandr");
+    await page.getByRole("button", { name: "Search" }).click();
+    await page.waitForURL(/\/portal\/lookup\?name=Oleksandr/);
+    await check("15c-portal-lookup-results");
+    await accessible("portal lookup results");
+    assert.ok(await page.locator("p.note").isVisible());
   });
 
   test("switch to Ukrainian", async () => {

@@ -454,6 +454,10 @@ fn label(record: &StoredRecord) -> String {
             }
         }
         RecordKind::Involvement => text_at(b, &["role"]).unwrap_or("involvement").replace('_', " "),
+        RecordKind::PersonMatch => format!(
+            "duplicate persons: {}",
+            text_at(b, &["decision"]).unwrap_or("undecided")
+        ),
     }
 }
 

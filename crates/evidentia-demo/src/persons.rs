@@ -362,6 +362,7 @@ pub(crate) fn render(rng: &mut Rng, id: &Identity, script: Script, style: Style)
         civilian: id.civilian,
         contacts: None,
         published: false,
+        merged_into: None,
     }
 }
 

@@ -68,6 +68,9 @@ pub struct AgeEstimate {
     pub max: u8,
 }
 
+/// The index term of a person merged into another; lists leave such persons out unless asked.
+pub const MERGED_TERM: &str = "merged:yes";
+
 /// A person as documented. Names are kept as the source wrote them; matching across scripts is
 /// done on keys computed from them, never by rewriting what was recorded.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -102,6 +105,11 @@ pub struct Person {
     pub contacts: Option<String>,
     #[serde(default)]
     pub published: bool,
+    /// Set by the server when a reviewer confirmed that this record and another describe the same
+    /// person: the person this record was merged into. The record itself is kept unchanged, and
+    /// undoing the merge clears the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<Uuid>,
 }
 
 impl Person {
@@ -176,17 +184,24 @@ impl RecordBody for Person {
         if let Some(s) = self.sex {
             terms.push(format!("sex:{}", s.as_str()));
         }
+        let mut links = Vec::new();
+        if let Some(survivor) = self.merged_into {
+            terms.push(MERGED_TERM.to_owned());
+            links.push(("merged_into", survivor));
+        }
         RecordIndex {
             status: Some(self.status.as_str().to_owned()),
             period: self.birth_date.map(|b| (b.first_key(), b.last_key())),
             point: None,
             terms,
-            links: Vec::new(),
+            links,
             text,
             published: self.published,
             label: self.display_name(),
         }
     }
+
+    const APPEND_ONLY: &'static [&'static str] = &["merged_into"];
 
     fn minimum_classification(&self) -> Classification {
         if self.contacts.as_deref().is_some_and(|c| !c.trim().is_empty()) {

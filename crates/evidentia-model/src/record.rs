@@ -20,10 +20,18 @@ pub enum RecordKind {
     Person,
     Involvement,
     Evidence,
+    /// A reviewer's decision on a proposed pair of duplicate persons.
+    PersonMatch,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [Self::Incident, Self::Person, Self::Involvement, Self::Evidence];
+    pub const ALL: [RecordKind; 5] = [
+        Self::Incident,
+        Self::Person,
+        Self::Involvement,
+        Self::Evidence,
+        Self::PersonMatch,
+    ];
 
     /// The stored name (`incident`).
     pub fn as_str(self) -> &'static str {
@@ -32,6 +40,7 @@ impl RecordKind {
             Self::Person => "person",
             Self::Involvement => "involvement",
             Self::Evidence => "evidence",
+            Self::PersonMatch => "person_match",
         }
     }
 
@@ -42,6 +51,7 @@ impl RecordKind {
             Self::Person => "persons",
             Self::Involvement => "involvements",
             Self::Evidence => "evidence",
+            Self::PersonMatch => "persons/duplicates",
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Sign-in throttling, per account and per client address.
+//! Sign-in throttling, per account and per client address, and the limit on the public portal's
+//! name lookups per client address.
 //!
 //! Attempts are counted in a window *before* the password is checked (so that a burst of
 //! concurrent guesses cannot slip past the limit while the first ones are being hashed); a
@@ -17,6 +18,9 @@ pub const ACCOUNT_LIMIT: u32 = 5;
 /// Failures allowed per address within [`WINDOW`] (an office behind one address has many users).
 pub const ADDRESS_LIMIT: u32 = 50;
 pub const WINDOW: Duration = Duration::minutes(15);
+/// Public name lookups allowed per address within [`WINDOW`]: enough for a family searching for
+/// its relatives, too few to walk the published records name by name.
+pub const LOOKUP_LIMIT: u32 = 60;
 /// Keys remembered at most; the oldest are forgotten first, so memory stays bounded under a
 /// flood of made-up e-mail addresses.
 const MAX_KEYS: usize = 100_000;
@@ -86,6 +90,27 @@ impl Throttle {
         }
     }
 
+    /// Admits one public name lookup from `address`, counting it, or answers how many seconds to
+    /// wait.
+    pub fn lookup(&self, address: &str, now: OffsetDateTime) -> Option<i64> {
+        let Ok(mut map) = self.failures.lock() else {
+            return Some(1);
+        };
+        if map.len() >= MAX_KEYS {
+            let cutoff = now - WINDOW;
+            map.retain(|_, (_, since)| *since > cutoff);
+        }
+        let entry = map.entry(format!("lookup:{address}")).or_insert((0, now));
+        if now - entry.1 > WINDOW {
+            *entry = (0, now);
+        }
+        if entry.0 >= LOOKUP_LIMIT {
+            return Some((entry.1 + WINDOW - now).whole_seconds().max(1));
+        }
+        entry.0 += 1;
+        None
+    }
+
     /// A correct sign-in: the account's attempts no longer count against it.
     pub fn success(&self, account: &str) {
         if let Ok(mut map) = self.failures.lock() {
@@ -128,6 +153,21 @@ mod tests {
         assert_eq!(admitted, ACCOUNT_LIMIT as usize);
         t.success("a");
         assert_eq!(t.attempt("a", "1.2.3.4", now), None);
+    }
+
+    #[test]
+    fn lookups_are_limited_per_address() {
+        let t = Throttle::default();
+        let now = time::macros::datetime!(2024-01-01 0:00 UTC);
+        let admitted = (0..200).filter(|_| t.lookup("1.2.3.4", now).is_none()).count();
+        assert_eq!(admitted, LOOKUP_LIMIT as usize);
+        assert_eq!(t.lookup("5.6.7.8", now), None, "other addresses still may look up");
+        assert_eq!(
+            t.check("x", "1.2.3.4", now),
+            None,
+            "lookups do not count against sign-in"
+        );
+        assert_eq!(t.lookup("1.2.3.4", now + WINDOW + Duration::seconds(1)), None);
     }
 
     #[test]

@@ -154,6 +154,8 @@ pub struct ListQuery {
     pub statuses: Vec<String>,
     /// All of these `field:code` terms.
     pub terms: Vec<String>,
+    /// None of these `field:code` terms (persons merged into another, for example).
+    pub without_terms: Vec<String>,
     /// Records whose period overlaps this range of `YYYYMMDD` keys.
     pub period: Option<(i32, i32)>,
     pub bbox: Option<BoundingBox>,
@@ -177,6 +179,7 @@ impl ListQuery {
             viewer,
             statuses: Vec::new(),
             terms: Vec::new(),
+            without_terms: Vec::new(),
             period: None,
             bbox: None,
             text: None,

@@ -196,6 +196,10 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
         sql.push(" AND r.id IN (SELECT t.record_id FROM record_terms t WHERE t.term = ");
         sql.bind(Param::Text(term.clone())).push(")");
     }
+    for term in &q.without_terms {
+        sql.push(" AND r.id NOT IN (SELECT t.record_id FROM record_terms t WHERE t.term = ");
+        sql.bind(Param::Text(term.clone())).push(")");
+    }
     for (field, id) in &q.links {
         sql.push(" AND r.id IN (SELECT l.record_id FROM record_links l WHERE l.target_id = ");
         sql.bind(Param::Uuid(*id))

@@ -268,6 +268,20 @@ async fn filters_find_what_they_should() {
         ..base.clone()
     };
     assert!(find(q).await.is_empty());
+    // Terms a record must not have.
+    let q = ListQuery {
+        without_terms: vec!["category:killing".into()],
+        ..base.clone()
+    };
+    let without = find(q).await;
+    assert!(!without.is_empty(), "{without:?}");
+    assert!(!without.contains(&"Attack on the clinic".to_owned()), "{without:?}");
+    let q = ListQuery {
+        terms: vec!["category:killing".into()],
+        without_terms: vec!["category:killing".into()],
+        ..base.clone()
+    };
+    assert!(find(q).await.is_empty());
 
     // July 2014 overlaps the day in July and the span June–August, not 2016.
     let q = ListQuery {

@@ -60,6 +60,16 @@ pub enum BenchCommand {
         #[arg(long)]
         path: Vec<String>,
     },
+    /// Deduplicates simulated lists with known truth through the `persons dedupe` path and
+    /// scores the clusters (the Evidentia half of `scripts/bench-linkage`).
+    Linkage {
+        /// Directory for the lists, the clusters and the figures.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Records per list.
+        #[arg(required = true)]
+        sizes: Vec<usize>,
+    },
 }
 
 pub async fn run(command: BenchCommand, config: &Config) -> Result<(), Failure> {
@@ -77,6 +87,7 @@ pub async fn run(command: BenchCommand, config: &Config) -> Result<(), Failure> 
             seconds,
             path,
         } => crate::bench_http::run(config, concurrency.max(1), Duration::from_secs(seconds.max(1)), path).await,
+        BenchCommand::Linkage { out, sizes } => Ok(crate::bench_linkage::run(&sizes, &out)?),
     }
 }
 

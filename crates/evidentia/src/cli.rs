@@ -89,6 +89,9 @@ pub enum Command {
     /// Exports records.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Persons: duplicates in the store or in a spreadsheet.
+    #[command(subcommand)]
+    Persons(PersonsCommand),
     /// Benchmarks (see docs/PERFORMANCE.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
@@ -136,6 +139,23 @@ pub enum ExportCommand {
         /// The zip to write.
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PersonsCommand {
+    /// Proposes duplicate persons. Without `--input`: prints the groups of persons in the store
+    /// that linkage takes for one person, with scores and reasons. With `--input LIST.csv
+    /// --output CLUSTERS.csv`: deduplicates a spreadsheet without a data directory (columns
+    /// record_id, given_name, family_name, patronymic, birth_date, age, sex, residence; any may be
+    /// empty but record_id; other columns are ignored) and writes record_id,cluster_id.
+    Dedupe {
+        /// A CSV list of persons with a header row.
+        #[arg(long, requires = "output")]
+        input: Option<PathBuf>,
+        /// Where to write record_id,cluster_id.
+        #[arg(long, requires = "input")]
+        output: Option<PathBuf>,
     },
 }
 

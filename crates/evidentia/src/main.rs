@@ -3,6 +3,7 @@
 mod accounts;
 mod bench;
 mod bench_http;
+mod bench_linkage;
 mod bench_photos;
 mod cli;
 mod commands;

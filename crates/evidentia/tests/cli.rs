@@ -697,3 +697,93 @@ fn ingest_is_resumable_and_verify_rehashes_every_file() {
     let (code, _, err) = run(evidentia(&data).args(["ingest", "/nonexistent/path"]), "");
     assert_eq!(code, 2, "a path that cannot be read is an input error: {err}");
 }
+
+fn dedupe_file(dir: &std::path::Path, csv: &str) -> (i32, String, Option<String>) {
+    let input = dir.join("list.csv");
+    let output = dir.join("clusters.csv");
+    let _ = std::fs::remove_file(&output);
+    std::fs::write(&input, csv).unwrap();
+    // No data directory: a spreadsheet is cleaned before anything is imported.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_evidentia"));
+    cmd.env_remove("EVIDENTIA_DATA")
+        .env_remove("EVIDENTIA_DATABASE")
+        .env_remove("EVIDENTIA_CONFIG")
+        .current_dir(dir)
+        .args(["persons", "dedupe", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output);
+    let (code, _, err) = run(&mut cmd, "");
+    (code, err, std::fs::read_to_string(&output).ok())
+}
+
+#[test]
+fn persons_dedupe_clusters_a_spreadsheet_across_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err, out) = dedupe_file(
+        dir.path(),
+        "record_id,given_name,family_name,patronymic,birth_date,age,sex,residence,source notes\n\
+         1,Олександр,Шевчук,Петрович,1980-03-04,,m,Тихоріччя,list A\n\
+         2,Oleksandr,Shevchuk,Petrovych,04.03.1980,,male,Tykhorichchia,list B\n\
+         3,Aleksandr,Shevchuk,,1980,44,,,list C\n\
+         4,Ганна,Мельник,,1990-07-01,,f,,\n\
+         5,Hanna,Melnyk,,1990-07-01,,,,\n\
+         6,Ірина,Коваль,,1975,,,,\n\
+         7,,,,,,,,\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!dir.path().join("data").exists(), "no data directory is created");
+    let out = out.unwrap();
+    let cluster: std::collections::HashMap<&str, &str> =
+        out.lines().skip(1).filter_map(|l| l.split_once(',')).collect();
+    assert!(out.starts_with("record_id,cluster_id\n"), "{out}");
+    assert_eq!(cluster.len(), 7, "one row per record: {out}");
+    assert_eq!(cluster["1"], cluster["2"], "{out}");
+    assert_eq!(cluster["1"], cluster["3"], "{out}");
+    assert_eq!(cluster["4"], cluster["5"], "{out}");
+    assert_ne!(cluster["1"], cluster["4"], "{out}");
+    assert_ne!(cluster["6"], cluster["1"], "{out}");
+    assert_ne!(cluster["6"], cluster["4"], "{out}");
+    assert_ne!(cluster["7"], cluster["6"], "{out}");
+}
+
+#[test]
+fn persons_dedupe_refuses_bad_input_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for (csv, named) in [
+        ("", "header"),
+        ("given_name,family_name\nAnna,Bondar\n", "record_id"),
+        ("record_id,given_name\n1,Anna\n1,Inna\n", "row 3"),
+        ("record_id,given_name\n1,Anna\n,Inna\n", "row 3"),
+    ] {
+        let (code, err, out) = dedupe_file(dir.path(), csv);
+        assert_eq!(code, 2, "{csv:?}: {err}");
+        assert!(err.contains(named), "{csv:?}: {err}");
+        assert!(out.is_none(), "{csv:?}: nothing is written");
+    }
+    // A missing input file is an input error too; half the options is a usage error.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_evidentia"));
+    cmd.args(["persons", "dedupe", "--input", "/nonexistent/list.csv", "--output"])
+        .arg(dir.path().join("out.csv"));
+    assert_eq!(run(&mut cmd, "").0, 2);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_evidentia"));
+    cmd.args(["persons", "dedupe", "--input", "list.csv"]);
+    assert_eq!(run(&mut cmd, "").0, 2);
+}
+
+#[test]
+fn persons_dedupe_reports_the_duplicates_in_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (code, _, err) = run(evidentia(&data).args(["demo", "--no-serve"]), "");
+    assert_eq!(code, 0, "{err}");
+    let (code, report, err) = run(evidentia(&data).args(["persons", "dedupe"]), "");
+    assert_eq!(code, 0, "{err}");
+    let first = report.lines().next().unwrap_or_default();
+    assert!(first.contains("groups of possible duplicates"), "{report}");
+    assert!(
+        report.contains("group 1 ("),
+        "the demo's near-duplicates are found: {report}"
+    );
+    assert!(report.contains(" ~ ") && report.contains("score "), "{report}");
+}

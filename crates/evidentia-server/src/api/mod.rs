@@ -4,6 +4,7 @@ pub mod admin;
 pub mod body;
 pub mod bundles;
 pub mod custody;
+pub mod duplicates;
 pub mod log;
 pub mod params;
 pub mod records;
@@ -66,6 +67,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(resources::persons::list, resources::persons::create))
         .routes(routes!(resources::persons::read, resources::persons::change))
         .routes(routes!(resources::persons::history))
+        .routes(routes!(duplicates::list, duplicates::decide))
+        .routes(routes!(duplicates::undo))
         .routes(routes!(resources::evidence::list, resources::evidence::create))
         .routes(routes!(resources::evidence::read, resources::evidence::change))
         .routes(routes!(resources::evidence::history))

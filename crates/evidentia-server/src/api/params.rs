@@ -67,7 +67,7 @@ fn term_filters(kind: Option<RecordKind>) -> &'static [TermFilter] {
         Some(RecordKind::Person) => PERSON_FILTERS,
         Some(RecordKind::Evidence) => EVIDENCE_FILTERS,
         Some(RecordKind::Involvement) => INVOLVEMENT_FILTERS,
-        None => &[],
+        Some(_) | None => &[],
     }
 }
 
@@ -75,7 +75,7 @@ pub fn encode_cursor(c: Cursor) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{}.{}", c.key, c.id))
 }
 
-fn decode_cursor(s: &str) -> Option<Cursor> {
+pub fn decode_cursor(s: &str) -> Option<Cursor> {
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).ok()?;
     let text = String::from_utf8(raw).ok()?;
     let (key, id) = text.split_once('.')?;
@@ -148,6 +148,8 @@ pub fn list_query(
 ) -> Result<(ListQuery, Vec<(String, String)>), ApiError> {
     let mut q = ListQuery::new(kind, viewer);
     q.limit = DEFAULT_LIMIT;
+    // A person merged into another is shown through the survivor unless asked for.
+    let mut include_merged = false;
     let (mut from, mut to) = (None, None);
     let mut rest = Vec::new();
     let filters = term_filters(kind);
@@ -199,6 +201,18 @@ pub fn list_query(
                 let id = Uuid::parse_str(value).map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
                 q.links.push((name.to_owned(), id));
             }
+            "merged" if matches!(kind, Some(RecordKind::Person) | None) => {
+                include_merged = match value {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(ApiError::bad_field("merged", "must be true or false")),
+                };
+            }
+            "merged_into" if kind == Some(RecordKind::Person) => {
+                let id = Uuid::parse_str(value).map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
+                q.links.push((name.to_owned(), id));
+                include_merged = true;
+            }
             "classification" => {
                 q.classification = Some(
                     value
@@ -241,6 +255,9 @@ pub fn list_query(
             return Err(ApiError::bad_field("to", "is before from"));
         }
         q.period = Some((lo, hi));
+    }
+    if !include_merged && matches!(kind, Some(RecordKind::Person) | None) {
+        q.without_terms.push(evidentia_model::person::MERGED_TERM.to_owned());
     }
     Ok((q, rest))
 }

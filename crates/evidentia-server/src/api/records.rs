@@ -99,10 +99,14 @@ fn refuse_append_only<B: RecordBody>(obj: &Map<String, Value>) -> ApiResult<()> 
         .map(|f| evidentia_model::FieldError {
             field: (*f).to_owned(),
             code: "append_only".into(),
-            message: format!(
-                "only grows: add an entry with POST /{}/{{id}}/{f}",
-                B::KIND.collection()
-            ),
+            message: if *f == "merged_into" {
+                "is set by the server when a duplicate is confirmed: POST /persons/duplicates".into()
+            } else {
+                format!(
+                    "only grows: add an entry with POST /{}/{{id}}/{f}",
+                    B::KIND.collection()
+                )
+            },
         })
         .collect();
     if errors.is_empty() {

@@ -208,7 +208,11 @@ record_resource! {
     record: PersonRecord,
     input: PersonInput,
     page: PersonPage,
-    list_params: [("sex" = Option<String>, Query, description = "female, male or unknown"),],
+    list_params: [
+        ("sex" = Option<String>, Query, description = "female, male or unknown"),
+        ("merged" = Option<bool>, Query, description = "Also list persons merged into another (default false)"),
+        ("merged_into" = Option<Uuid>, Query, description = "The persons merged into this one"),
+    ],
 }
 
 record_resource! {

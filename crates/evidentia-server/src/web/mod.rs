@@ -9,6 +9,7 @@
 pub mod assets;
 mod chrome;
 mod dashboard;
+mod duplicates;
 mod evidence;
 mod forms;
 mod history;
@@ -55,6 +56,8 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         )
         .route("/persons", get(persons::list).post(persons::create))
         .route("/persons/new", get(persons::new_form))
+        .route("/persons/duplicates", get(duplicates::page).post(duplicates::decide))
+        .route("/persons/duplicates/{id}/undo", post(duplicates::undo))
         .route("/persons/{id}", get(persons::page).post(persons::update))
         .route("/persons/{id}/edit", get(persons::edit_form))
         .route("/map", get(map::staff_map))
@@ -65,6 +68,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/portal/map", get(portal::map))
         .route("/portal/map/incidents.geojson", get(portal::points).layer(compressed()))
         .route("/portal/timeline", get(portal::timeline))
+        .route("/portal/lookup", get(portal::lookup))
         .layer(middleware::from_fn(html_errors))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("content-security-policy"),

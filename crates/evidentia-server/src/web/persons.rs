@@ -18,7 +18,7 @@ use crate::api::{params, records};
 use crate::errors::{ApiError, ApiResult};
 
 const PAGE_SIZE: u32 = 25;
-const FILTERS: &[&str] = &["q", "status", "sort", "cursor"];
+const FILTERS: &[&str] = &["q", "status", "sort", "cursor", "merged"];
 const STATUSES: [&str; 6] = ["alive", "injured", "killed", "missing", "detained", "unknown"];
 
 pub struct PersonRow {
@@ -103,6 +103,16 @@ pub struct PersonIncident {
     pub href: String,
     pub title: String,
     pub role: String,
+    /// The name of the merged record the involvement was recorded for ("" for this person's own).
+    pub via: String,
+}
+
+/// Another person record linked to this one by a merge.
+pub struct MergedLink {
+    pub href: String,
+    pub name: String,
+    /// The decision record, for the undo form ("" when the caller may not undo it).
+    pub match_id: String,
 }
 
 #[derive(Template)]
@@ -115,6 +125,46 @@ struct PersonPage {
     incidents: Vec<PersonIncident>,
     history: Vec<Version>,
     may_write: bool,
+    /// The person this record was merged into, if it was.
+    merged_into: Option<MergedLink>,
+    /// The records merged into this person.
+    merged: Vec<MergedLink>,
+}
+
+/// The decision that merged `absorbed` into `survivor`, if the caller may undo it.
+async fn undo_id(state: &AppState, ctx: &Ctx, survivor: uuid::Uuid, absorbed: &StoredRecord) -> ApiResult<String> {
+    if !ctx.caller.viewer.may_write(absorbed.meta.organisation_id) {
+        return Ok(String::new());
+    }
+    let decision =
+        crate::api::duplicates::decision_of(state, [survivor.min(absorbed.meta.id), survivor.max(absorbed.meta.id)])
+            .await?;
+    Ok(decision.map(|d| d.meta.id.to_string()).unwrap_or_default())
+}
+
+/// Involvements of `person` in incidents the caller may see.
+async fn incidents_of(state: &AppState, ctx: &Ctx, person: uuid::Uuid, via: &str) -> ApiResult<Vec<PersonIncident>> {
+    let lang = ctx.lang;
+    let mut incidents = Vec::new();
+    for inv in linked(state, &ctx.caller, RecordKind::Involvement, "person_id", person).await? {
+        let Some(incident_id) = inv.body["incident_id"]
+            .as_str()
+            .and_then(|s| uuid::Uuid::parse_str(s).ok())
+        else {
+            continue;
+        };
+        match records::read(state, &ctx.caller, RecordKind::Incident, incident_id).await {
+            Ok(i) => incidents.push(PersonIncident {
+                href: format!("/incidents/{incident_id}"),
+                title: text(&i.body, "title"),
+                role: lang.t(&format!("role.{}", text(&inv.body, "role"))).to_owned(),
+                via: via.to_owned(),
+            }),
+            Err(ApiError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(incidents)
 }
 
 /// `GET /persons/{id}`
@@ -156,24 +206,30 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         lang.t(&format!("classification.{}", r.meta.classification.as_str()))
             .to_owned(),
     );
-    let mut incidents = Vec::new();
-    for inv in linked(&state, &ctx.caller, RecordKind::Involvement, "person_id", id).await? {
-        let Some(incident_id) = inv.body["incident_id"]
-            .as_str()
-            .and_then(|s| uuid::Uuid::parse_str(s).ok())
-        else {
-            continue;
-        };
-        match records::read(&state, &ctx.caller, RecordKind::Incident, incident_id).await {
-            Ok(i) => incidents.push(PersonIncident {
-                href: format!("/incidents/{incident_id}"),
-                title: text(&i.body, "title"),
-                role: lang.t(&format!("role.{}", text(&inv.body, "role"))).to_owned(),
-            }),
-            Err(ApiError::NotFound) => {}
-            Err(e) => return Err(e),
-        }
+    let mut incidents = incidents_of(&state, &ctx, id, "").await?;
+    // The records merged into this person, and what they were involved in.
+    let mut merged = Vec::new();
+    for m in linked(&state, &ctx.caller, RecordKind::Person, "merged_into", id).await? {
+        let name = view::person_name(&m.body);
+        incidents.extend(incidents_of(&state, &ctx, m.meta.id, &name).await?);
+        merged.push(MergedLink {
+            href: format!("/persons/{}", m.meta.id),
+            match_id: undo_id(&state, &ctx, id, &m).await?,
+            name,
+        });
     }
+    let merged_into = match b["merged_into"].as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()) {
+        Some(survivor) => match records::read(&state, &ctx.caller, RecordKind::Person, survivor).await {
+            Ok(sr) => Some(MergedLink {
+                href: format!("/persons/{survivor}"),
+                name: view::person_name(&sr.body),
+                match_id: undo_id(&state, &ctx, survivor, &r).await?,
+            }),
+            Err(ApiError::NotFound) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
     let name = view::person_name(b);
     let page = PersonPage {
         c: ctx.chrome(name.clone(), "persons"),
@@ -183,6 +239,8 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         incidents,
         history: versions(&state, &ctx, RecordKind::Person, id).await?,
         may_write: ctx.caller.viewer.may_write(r.meta.organisation_id),
+        merged_into,
+        merged,
     };
     super::html(StatusCode::OK, &page)
 }

@@ -129,3 +129,95 @@ pub async fn timeline(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): Ra
     let c = ctx.portal_chrome(ctx.lang.t("timeline.title"), "portal_timeline");
     map::timeline_page(&state, &ctx, &public, c, raw.as_deref(), "/portal/timeline").await
 }
+
+/// Shortest and longest name a lookup accepts, in characters.
+const LOOKUP_MIN_CHARS: usize = 2;
+const LOOKUP_MAX_CHARS: usize = 100;
+/// Most persons a lookup shows.
+const LOOKUP_RESULTS: u32 = 50;
+
+/// A published person as the lookup shows them: no contacts, nothing but what identifies them.
+pub struct FoundPerson {
+    pub name: String,
+    pub original: String,
+    pub birth: String,
+    pub residence: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_lookup.html")]
+struct LookupPage {
+    c: Chrome,
+    name: String,
+    error: String,
+    searched: bool,
+    found: Vec<FoundPerson>,
+    count: u64,
+}
+
+/// `GET /portal/lookup?name=…`: a relative searches for a name, in any script or spelling, among
+/// the published public persons. A person who is not published is never found, and the answer
+/// for them is the answer for a name nobody has. Lookups are limited per client address.
+pub async fn lookup(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    let public = ctx.as_public();
+    let query = clean_query(raw.as_deref(), &["name"]);
+    let name = view::param(&query, "name").trim().to_owned();
+    let mut page = LookupPage {
+        c: ctx.portal_chrome(ctx.lang.t("lookup.title"), "portal_lookup"),
+        name: name.chars().take(LOOKUP_MAX_CHARS).collect(),
+        error: String::new(),
+        searched: false,
+        found: Vec::new(),
+        count: 0,
+    };
+    if name.is_empty() {
+        return super::html(StatusCode::OK, &page);
+    }
+    let chars = name.chars().count();
+    if !(LOOKUP_MIN_CHARS..=LOOKUP_MAX_CHARS).contains(&chars) || name.chars().any(char::is_control) {
+        page.error = ctx.lang.t("lookup.length").to_owned();
+        return super::html(StatusCode::BAD_REQUEST, &page);
+    }
+    let address = ctx.caller.address.clone().unwrap_or_default();
+    if let Some(wait) = state.throttle.lookup(&address, state.clock.now()) {
+        return Err(crate::errors::ApiError::TooManyRequests(wait));
+    }
+    let mut q = evidentia_store::ListQuery::new(Some(RecordKind::Person), public.viewer.clone());
+    q.text = Some(name.clone());
+    q.without_terms.push(evidentia_model::person::MERGED_TERM.to_owned());
+    q.limit = LOOKUP_RESULTS;
+    let found = records::page(&state, &public, &q).await?;
+    // Persons whose names agree with the query on the linkage keys (every spelling of one name
+    // has the same key) come first; the search's looser phonetic matches follow.
+    let wanted: Vec<String> = evidentia_linkage::key::name_keys(&name);
+    let agreement = |r: &evidentia_store::StoredRecord| {
+        let keys: Vec<String> = ["given_name", "patronymic", "family_name", "name_original"]
+            .iter()
+            .flat_map(|f| evidentia_linkage::key::name_keys(&view::text(&r.body, f)))
+            .collect();
+        wanted.iter().filter(|k| keys.contains(k)).count()
+    };
+    let mut ranked: Vec<(usize, &evidentia_store::StoredRecord)> =
+        found.items.iter().map(|r| (agreement(r), r)).collect();
+    ranked.sort_by_key(|(agreement, _)| std::cmp::Reverse(*agreement));
+    page.searched = true;
+    page.found = ranked
+        .into_iter()
+        .map(|(_, r)| {
+            let b = &r.body;
+            FoundPerson {
+                name: view::person_name(b),
+                original: view::text(b, "name_original"),
+                birth: view::partial_date(ctx.lang, &b["birth_date"]),
+                residence: view::text(b, "residence"),
+                status: ctx
+                    .lang
+                    .t(&format!("person_status.{}", view::text(b, "status")))
+                    .to_owned(),
+            }
+        })
+        .collect();
+    page.count = page.found.len() as u64;
+    super::html(StatusCode::OK, &page)
+}

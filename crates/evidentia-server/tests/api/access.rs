@@ -181,6 +181,22 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
                 403
             }
         }
+        // The review queue: every signed-in caller gets their own (empty for those who cannot
+        // decide); tests/api/duplicates.rs checks what is in it.
+        ("get", "/persons/duplicates") => {
+            if signed_in {
+                200
+            } else {
+                401
+            }
+        }
+        // Deciding and undoing need a role that may change records; the matrix names persons
+        // and a decision that do not exist.
+        ("post", "/persons/duplicates" | "/persons/duplicates/{id}/undo") => match who {
+            None => 401,
+            Some("admin" | "investigator" | "other_investigator") => 404,
+            Some(_) => 403,
+        },
         ("get", "/log/checkpoint" | "/log/public-key" | "/log/inclusion" | "/log/consistency") => 200,
         // The matrix asks for an entry beyond the log; tests/api/log.rs checks who sees real ones.
         ("get", "/log/entries/{index}") => 404,
@@ -280,6 +296,9 @@ fn request_body(method: &str, path: &str, who: Option<&str>, target: Option<&Tar
         ("post", "/evidence/{id}/verifications") => json!({"method": "source", "result": "confirmed"}),
         ("post", "/evidence/{id}/redactions") => json!({"title": "matrix"}),
         ("post", "/bundles") => json!({"incident_id": uuid::Uuid::nil()}),
+        ("post", "/persons/duplicates") => {
+            json!({"person_ids": [uuid::Uuid::nil(), uuid::Uuid::max()], "decision": "rejected"})
+        }
         ("post", p) => body_for(&p[1..], "", ""),
         ("patch", _) => json!({"classification": target?.classification}),
         _ => json!({}),

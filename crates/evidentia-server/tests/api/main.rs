@@ -8,6 +8,7 @@ mod bad_input;
 mod bundles;
 mod classification;
 mod custody;
+mod duplicates;
 mod files;
 mod log;
 mod openapi;

@@ -725,3 +725,167 @@ async fn the_portal_shows_published_public_evidence_only() {
     let (_, staff) = page(&app, &format!("/incidents/{id}"), Some("viewer")).await;
     assert!(staff.contains("public-note.txt") && staff.contains("internal-note.txt"));
 }
+
+async fn session_page(app: &TestApp, path: &str, session: &Session) -> (StatusCode, String) {
+    let r = client()
+        .get(format!("{}{path}", app.base))
+        .header(COOKIE, &session.cookie)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn duplicates_are_reviewed_merged_and_undone_with_forms() {
+    let app = TestApp::start().await;
+    let a = app
+        .create(
+            "/api/v1/persons",
+            json!({"given_name": "Святослав", "family_name": "Ярошенко", "birth_date": "1972-09-14"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b = app
+        .create(
+            "/api/v1/persons",
+            json!({"given_name": "Sviatoslav", "family_name": "Yaroshenko", "birth_date": "1972-09-14"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let session = sign_in(&app, "investigator").await;
+    let (status, html) = session_page(&app, "/persons/duplicates", &session).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Святослав") && html.contains("Sviatoslav"), "{html}");
+    let ids = format!("{a},{b}");
+    assert!(html.contains(&ids), "{html}");
+    assert!(html.contains(&format!("name=\"csrf_token\" value=\"{}\"", session.csrf)));
+    let (_, persons) = session_page(&app, "/persons", &session).await;
+    assert!(
+        persons.contains("href=\"/persons/duplicates\""),
+        "linked from the persons list"
+    );
+    // Without the token nothing is decided.
+    let r = post_form(
+        &app,
+        "/persons/duplicates",
+        &session,
+        &[("person_ids", &ids), ("decision", "confirmed")],
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    let r = post_form(
+        &app,
+        "/persons/duplicates",
+        &session,
+        &[
+            ("csrf_token", &session.csrf),
+            ("person_ids", &ids),
+            ("decision", "confirmed"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()[LOCATION], format!("/persons/{a}").as_str());
+    let (_, survivor) = session_page(&app, &format!("/persons/{a}"), &session).await;
+    assert!(
+        survivor.contains("Sviatoslav"),
+        "the merged record is listed: {survivor}"
+    );
+    let (_, absorbed) = session_page(&app, &format!("/persons/{b}"), &session).await;
+    let undo = absorbed
+        .split("action=\"/persons/duplicates/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|rest| format!("/persons/duplicates/{rest}"))
+        .expect("the absorbed record offers to undo the merge");
+    let (_, listed) = session_page(&app, "/persons?q=Yaroshenko", &session).await;
+    assert!(!listed.contains(&format!("/persons/{b}\"")), "{listed}");
+    // Viewers see the merge but may not undo it.
+    let viewer = sign_in(&app, "viewer").await;
+    let (_, seen) = session_page(&app, &format!("/persons/{b}"), &viewer).await;
+    assert!(!seen.contains("/undo"), "{seen}");
+    let r = post_form(&app, &undo, &viewer, &[("csrf_token", &viewer.csrf)]).await;
+    assert_eq!(r.status(), 403);
+    let r = post_form(&app, &undo, &session, &[("csrf_token", &session.csrf)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, listed) = session_page(&app, "/persons?q=Yaroshenko", &session).await;
+    assert!(listed.contains(&format!("/persons/{b}\"")), "{listed}");
+    // The pair is back in the queue, deferred.
+    let (_, html) = session_page(&app, "/persons/duplicates", &session).await;
+    assert!(html.contains(&ids), "{html}");
+}
+
+#[tokio::test]
+async fn the_portal_lookup_finds_published_persons_in_any_script_only() {
+    let app = TestApp::start().await;
+    let published = |given: &str, family: &str| {
+        json!({"given_name": given, "family_name": family,
+        "classification": "public", "published": true, "birth_date": "1985"})
+    };
+    app.create("/api/v1/persons", published("Олександр", "Добровольський"))
+        .await;
+    app.create("/api/v1/persons", published("Oleksandr", "Dobrovolskyi"))
+        .await;
+    // Namesakes that are not published: never found.
+    app.create(
+        "/api/v1/persons",
+        json!({"given_name": "Aleksandr", "family_name": "Dobrovolskii", "classification": "public", "published": false}),
+    )
+    .await;
+    app.create(
+        "/api/v1/persons",
+        json!({"given_name": "Олександр", "family_name": "Добровольський", "residence": "Withheldivka",
+               "classification": "restricted", "contacts": "+000 555 0101", "published": true}),
+    )
+    .await;
+    app.create(
+        "/api/v1/persons",
+        json!({"given_name": "Zakhar", "family_name": "Prykhovanyi", "classification": "internal", "published": true}),
+    )
+    .await;
+    let (status, html) = page(&app, "/portal/lookup?name=Aleksandr+Dobrovolskii", None).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Олександр") && html.contains("Oleksandr"),
+        "both spellings of the published person are found: {html}"
+    );
+    assert!(!html.contains("Aleksandr Dobrovolskii</td>"), "{html}");
+    assert!(!html.contains("Withheldivka") && !html.contains("555 0101"), "{html}");
+    // Signed-in staff see on the portal what the public sees.
+    let (_, staff) = page(&app, "/portal/lookup?name=Добровольський", Some("admin")).await;
+    assert!(
+        staff.contains("Oleksandr") && !staff.contains("Withheldivka"),
+        "{staff}"
+    );
+    // A withheld person reads exactly as a name nobody has.
+    let (_, withheld) = page(&app, "/portal/lookup?name=Zakhar+Prykhovanyi", None).await;
+    let (_, nobody) = page(&app, "/portal/lookup?name=Zakhar+Nevidomyi", None).await;
+    assert_eq!(
+        withheld.replace("Prykhovanyi", "NAME"),
+        nobody.replace("Nevidomyi", "NAME")
+    );
+    // Length limits.
+    let (status, _) = page(&app, "/portal/lookup?name=x", None).await;
+    assert_eq!(status, 400);
+    let long = "a".repeat(101);
+    let (status, _) = page(&app, &format!("/portal/lookup?name={long}"), None).await;
+    assert_eq!(status, 400);
+    let (status, _) = page(&app, "/portal/lookup", None).await;
+    assert_eq!(status, 200);
+    // The lookup is limited per address.
+    let mut throttled = false;
+    for _ in 0..=evidentia_server::throttle::LOOKUP_LIMIT {
+        let (status, _) = page(&app, "/portal/lookup?name=Oleksandr", None).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            throttled = true;
+            break;
+        }
+        assert_eq!(status, 200);
+    }
+    assert!(throttled);
+}

@@ -1,17 +1,133 @@
-//! `evidentia persons dedupe --input LIST.csv --output CLUSTERS.csv`: the file handling around
-//! `evidentia_linkage::dedupe`.
+//! `evidentia persons dedupe`: without `--input`, a report of the duplicate persons linkage
+//! proposes in the store; with `--input LIST.csv --output CLUSTERS.csv`, the file handling around
+//! `evidentia_linkage::dedupe`, with no data directory.
 //!
 //! The input is CSV with a header row; columns are found by name (see `evidentia_linkage::dedupe`),
 //! fields that are not valid UTF-8 are read with replacement characters. The output is
 //! `record_id,cluster_id`, one row per input record in input order, written to a temporary file
 //! that is synced and renamed into place, so that a failed run never leaves half a file.
 
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
 use anyhow::{Context, anyhow};
 use evidentia_linkage::dedupe::{DedupeOptions, dedupe};
+use evidentia_model::Viewer;
+use uuid::Uuid;
+
+use crate::cli::Failure;
+use crate::config::Config;
+
+/// A problem with the input list (exit 2), as opposed to a failure to write the output (exit 1).
+#[derive(Debug)]
+pub struct BadInput(String);
+
+impl fmt::Display for BadInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+fn bad_input(message: String) -> anyhow::Error {
+    anyhow::Error::new(BadInput(message))
+}
+
+/// `--input LIST.csv --output CLUSTERS.csv`: clusters the list and prints a summary.
+pub fn file(input: &Path, output: &Path) -> Result<(), Failure> {
+    let report = run(input, output).map_err(|e| {
+        if e.is::<BadInput>() {
+            Failure::input(e)
+        } else {
+            Failure::from(e)
+        }
+    })?;
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    eprintln!(
+        "{} records, {} clusters ({} with more than one record); {} pairs compared, {} linked at weight {:.1}; {} warnings; written to {}",
+        report.records,
+        report.clusters,
+        report.merged_clusters,
+        report.compared_pairs,
+        report.linked_pairs,
+        report.threshold,
+        report.warning_count,
+        output.display()
+    );
+    Ok(())
+}
+
+/// Without `--input`: the groups of persons in the store that linkage takes for one person, each
+/// pair with its score and reasons. Pairs a reviewer rejected or confirmed are left out.
+pub async fn store_report(config: &Config) -> Result<(), Failure> {
+    let store = super::open_store(config).await?;
+    let (proposals, persons) = evidentia_server::api::duplicates::queue(store.as_ref(), &Viewer::System, false)
+        .await
+        .context("cannot compute the proposals")?;
+    // Groups: the connected pairs.
+    let mut parent: HashMap<Uuid, Uuid> = HashMap::new();
+    fn root(parent: &mut HashMap<Uuid, Uuid>, id: Uuid) -> Uuid {
+        let mut r = id;
+        while let Some(&p) = parent.get(&r).filter(|&&p| p != r) {
+            r = p;
+        }
+        parent.insert(id, r);
+        r
+    }
+    for p in &proposals {
+        let [a, b] = p.person_ids;
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            parent.insert(ra.max(rb), ra.min(rb));
+        }
+    }
+    let mut groups: BTreeMap<Uuid, Vec<&evidentia_server::api::duplicates::Proposal>> = BTreeMap::new();
+    for p in &proposals {
+        let r = root(&mut parent, p.person_ids[0]);
+        groups.entry(r).or_default().push(p);
+    }
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{} groups of possible duplicates among {} persons ({} pairs)\n",
+        groups.len(),
+        persons.len(),
+        proposals.len()
+    ));
+    for (n, pairs) in groups.values().enumerate() {
+        let mut members: Vec<Uuid> = pairs.iter().flat_map(|p| p.person_ids).collect();
+        members.sort();
+        members.dedup();
+        out.push_str(&format!("\ngroup {} ({} persons)\n", n + 1, members.len()));
+        for id in &members {
+            let label = persons
+                .get(id)
+                .map(evidentia_server::api::duplicates::person_label)
+                .unwrap_or_default();
+            out.push_str(&format!("  {id}  {label}\n"));
+        }
+        for p in pairs {
+            out.push_str(&format!(
+                "  {} ~ {}  score {:.1}{}: {}\n",
+                p.person_ids[0],
+                p.person_ids[1],
+                p.score,
+                if p.deferred { " (deferred)" } else { "" },
+                p.reasons
+            ));
+        }
+    }
+    #[allow(clippy::print_stdout)] // the product of this command
+    {
+        print!("{out}");
+    }
+    Ok(())
+}
 
 /// What a run did, for the command to print.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,24 +155,31 @@ pub fn run(input: &Path, output: &Path) -> anyhow::Result<Report> {
         .flexible(true)
         .has_headers(true)
         .from_path(input)
-        .with_context(|| format!("cannot open {}", input.display()))?;
+        .map_err(|e| bad_input(format!("cannot open {}: {e}", input.display())))?;
     let headers: Vec<String> = reader
         .byte_headers()
-        .with_context(|| format!("cannot read the header row of {}", input.display()))?
+        .map_err(|e| bad_input(format!("cannot read the header row of {}: {e}", input.display())))?
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(bad_input(format!(
+            "{}: no header row (expected record_id, given_name, family_name, patronymic, birth_date, age, sex, residence)",
+            input.display()
+        )));
+    }
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (i, row) in reader.byte_records().enumerate() {
         let row = row.map_err(|e| {
             let line = e
                 .position()
                 .map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
-            anyhow!("{}: line {line}: {e}", input.display())
+            bad_input(format!("{}: line {line}: {e}", input.display()))
         })?;
         rows.push(row.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect());
     }
-    let result = dedupe(&headers, &rows, &DedupeOptions::default()).with_context(|| input.display().to_string())?;
+    let result = dedupe(&headers, &rows, &DedupeOptions::default())
+        .map_err(|e| bad_input(format!("{}: {e}", input.display())))?;
     drop(rows);
     write_atomically(output, |out| {
         let mut writer = csv::Writer::from_writer(out);

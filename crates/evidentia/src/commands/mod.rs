@@ -1,5 +1,6 @@
 //! One function per command.
 
+pub mod dedupe;
 mod export;
 mod ingest;
 mod verify;
@@ -11,7 +12,7 @@ use evidentia_model::{Clock, SystemClock};
 use evidentia_server::{AppState, ServerConfig};
 use evidentia_store::Store;
 
-use crate::cli::{Command, ExportCommand, Failure, TokenCommand, UserCommand};
+use crate::cli::{Command, ExportCommand, Failure, PersonsCommand, TokenCommand, UserCommand};
 use crate::config::Config;
 
 pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
@@ -97,6 +98,10 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
         Command::Export(ExportCommand::Bundle { incident, out }) => {
             export::bundle(&config, clock.as_ref(), incident, &out).await
         }
+        Command::Persons(PersonsCommand::Dedupe { input, output }) => match (input, output) {
+            (Some(input), Some(output)) => dedupe::file(&input, &output),
+            _ => dedupe::store_report(&config).await,
+        },
         Command::Bench(b) => crate::bench::run(b, &config).await,
     }
 }
