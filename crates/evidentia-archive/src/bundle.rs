@@ -454,6 +454,8 @@ fn label(record: &StoredRecord) -> String {
             }
         }
         RecordKind::Involvement => text_at(b, &["role"]).unwrap_or("involvement").replace('_', " "),
+        RecordKind::Recipient => text_at(b, &["name"]).unwrap_or("(unnamed)").to_owned(),
+        RecordKind::Communication => text_at(b, &["subject"]).unwrap_or("(untitled)").to_owned(),
     }
 }
 

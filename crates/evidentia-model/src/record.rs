@@ -20,10 +20,21 @@ pub enum RecordKind {
     Person,
     Involvement,
     Evidence,
+    // Communications with international bodies and the bodies they are sent to.
+    Recipient,
+    Communication,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [Self::Incident, Self::Person, Self::Involvement, Self::Evidence];
+    pub const ALL: [RecordKind; 6] = [
+        Self::Incident,
+        Self::Person,
+        Self::Involvement,
+        Self::Evidence,
+        // Communications
+        Self::Recipient,
+        Self::Communication,
+    ];
 
     /// The stored name (`incident`).
     pub fn as_str(self) -> &'static str {
@@ -32,6 +43,9 @@ impl RecordKind {
             Self::Person => "person",
             Self::Involvement => "involvement",
             Self::Evidence => "evidence",
+            // Communications
+            Self::Recipient => "recipient",
+            Self::Communication => "communication",
         }
     }
 
@@ -42,6 +56,9 @@ impl RecordKind {
             Self::Person => "persons",
             Self::Involvement => "involvements",
             Self::Evidence => "evidence",
+            // Communications
+            Self::Recipient => "recipients",
+            Self::Communication => "communications",
         }
     }
 }
@@ -193,6 +210,10 @@ pub trait RecordBody: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     /// Fields that only grow, through their own routes: never set on creation, never changed by a
     /// patch (an evidence item's chain of custody, for example).
     const APPEND_ONLY: &'static [&'static str] = &[];
+
+    /// Fields only the server sets (a communication's frozen letter, for example): never accepted
+    /// from a client, kept as they are by a patch.
+    const SERVER_SET: &'static [&'static str] = &[];
 }
 
 /// Time and fresh identifiers, passed in so that tests and demo data are deterministic.

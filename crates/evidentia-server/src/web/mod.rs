@@ -74,6 +74,8 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // The figures are a standalone report document with its own policy (inline style only).
+        .route("/portal/figures", get(portal::figures))
         // Static files keep the strict policy of every other answer.
         .route("/static/{hash}/{*path}", get(assets::serve))
 }
