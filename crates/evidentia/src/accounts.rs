@@ -31,7 +31,11 @@ pub async fn create_organisation(store: &dyn Store, clock: &dyn Clock, name: &st
 }
 
 /// Gives a new organisation the default recipients of communications (editable records).
-pub async fn create_default_recipients(store: &dyn Store, clock: &dyn Clock, organisation_id: uuid::Uuid) -> Result<usize, Failure> {
+pub async fn create_default_recipients(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    organisation_id: uuid::Uuid,
+) -> Result<usize, Failure> {
     let now = clock.now();
     let records = evidentia_model::communication::default_recipients()
         .into_iter()

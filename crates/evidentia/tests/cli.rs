@@ -717,7 +717,9 @@ fn report_counts_the_demo_incidents_and_refuses_bad_input() {
     };
     // Every organisation starts with the example recipients, as records one may edit or delete.
     let orgs: u64 = sql("SELECT count(*) FROM organisations").parse().unwrap();
-    let recipients: u64 = sql("SELECT count(*) FROM records WHERE kind = 'recipient'").parse().unwrap();
+    let recipients: u64 = sql("SELECT count(*) FROM records WHERE kind = 'recipient'")
+        .parse()
+        .unwrap();
     assert_eq!(recipients, 3 * orgs);
 
     // The incidents of 2014 that are not refuted, counted by an independent client.
@@ -729,7 +731,9 @@ fn report_counts_the_demo_incidents_and_refuses_bad_input() {
     .unwrap();
     let json = dir.path().join("summary.json");
     let (code, _, err) = run(
-        evidentia(&data).args(["report", "--from", "2014", "--to", "2014", "--out"]).arg(&json),
+        evidentia(&data)
+            .args(["report", "--from", "2014", "--to", "2014", "--out"])
+            .arg(&json),
         "",
     );
     assert_eq!(code, 0, "{err}");
@@ -749,7 +753,11 @@ fn report_counts_the_demo_incidents_and_refuses_bad_input() {
     let csv = dir.path().join("summary.csv");
     let (code, _, err) = run(evidentia(&data).args(["report", "--out"]).arg(&csv), "");
     assert_eq!(code, 0, "{err}");
-    assert!(std::fs::read_to_string(&csv).unwrap().starts_with("dimension,key,measure,value"));
+    assert!(
+        std::fs::read_to_string(&csv)
+            .unwrap()
+            .starts_with("dimension,key,measure,value")
+    );
 
     for (args, needle) in [
         (vec!["--format", "xml"], "format"),
@@ -764,7 +772,9 @@ fn report_counts_the_demo_incidents_and_refuses_bad_input() {
         assert!(!out.exists());
     }
     let (code, _, err) = run(
-        evidentia(&data).args(["report", "--out"]).arg(dir.path().join("missing/dir/x.json")),
+        evidentia(&data)
+            .args(["report", "--out"])
+            .arg(dir.path().join("missing/dir/x.json")),
         "",
     );
     assert_eq!(code, 2, "{err}");

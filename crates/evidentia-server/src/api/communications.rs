@@ -11,11 +11,11 @@ use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use evidentia_model::communication::{
-    Attachment, CommunicationStatus, FrozenLetter, Response as Reply, overdue_key,
-};
+use evidentia_model::communication::{Attachment, CommunicationStatus, FrozenLetter, Response as Reply, overdue_key};
 use evidentia_model::evidence::CustodyAction;
-use evidentia_model::{Classification, Communication, Incident, Involvement, PartialDate, RecordBody, RecordKind, Recipient};
+use evidentia_model::{
+    Classification, Communication, Incident, Involvement, PartialDate, Recipient, RecordBody, RecordKind,
+};
 use evidentia_reports::Language;
 use evidentia_reports::letter::{self, BundleRef, LetterContext, LetterError, LetterIncident, LetterKind, Sender};
 use evidentia_store::{ListQuery, RecordUpdate, StoredRecord};
@@ -152,11 +152,12 @@ async fn letter_context(
         };
         classification = classification.max(r.meta.classification);
         let incident: Incident = body_of(&r)?;
-        let involvements: Vec<Involvement> = all_visible(state, caller, RecordKind::Involvement, &[("incident_id", *id)])
-            .await?
-            .iter()
-            .map(body_of)
-            .collect::<ApiResult<_>>()?;
+        let involvements: Vec<Involvement> =
+            all_visible(state, caller, RecordKind::Involvement, &[("incident_id", *id)])
+                .await?
+                .iter()
+                .map(body_of)
+                .collect::<ApiResult<_>>()?;
         let mut q = ListQuery::new(Some(RecordKind::Evidence), caller.viewer.clone());
         q.links.push(("incident_id".into(), *id));
         let evidence_count = u32::try_from(state.store.count(&q).await?).unwrap_or(u32::MAX);
@@ -214,7 +215,9 @@ fn document_response(bytes: Vec<u8>, content_type: &'static str, file_name: &str
     // The letter is the office's own document; nothing in it may run or load.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+        ),
     );
     response
 }
@@ -307,7 +310,10 @@ async fn modify(
     loop {
         let current = records::read(state, caller, RecordKind::Communication, id).await?;
         if !caller.viewer.may_write(current.meta.organisation_id) {
-            return Err(records::unauthorised_or_forbidden(&caller.viewer, "change this communication"));
+            return Err(records::unauthorised_or_forbidden(
+                &caller.viewer,
+                "change this communication",
+            ));
         }
         let mut body: Communication = body_of(&current)?;
         change(&current, &mut body)?;
@@ -375,7 +381,10 @@ pub async fn add_response(
     // Refuse the caller who could not record it before reading the body's content.
     let current = records::read(&state, &caller, RecordKind::Communication, id).await?;
     if !caller.viewer.may_write(current.meta.organisation_id) {
-        return Err(records::unauthorised_or_forbidden(&caller.viewer, "change this communication"));
+        return Err(records::unauthorised_or_forbidden(
+            &caller.viewer,
+            "change this communication",
+        ));
     }
     let input: ResponseInput = typed(Value::Object(obj))?;
     let now = state.clock.now();
@@ -463,7 +472,10 @@ pub async fn send(
     let id = communication_id(&id)?;
     let record = records::read(&state, &caller, RecordKind::Communication, id).await?;
     if !caller.viewer.may_write(record.meta.organisation_id) {
-        return Err(records::unauthorised_or_forbidden(&caller.viewer, "send this communication"));
+        return Err(records::unauthorised_or_forbidden(
+            &caller.viewer,
+            "send this communication",
+        ));
     }
     let input: SendInput = typed(Value::Object(obj))?;
     let template = check_template(input.template)?;
@@ -487,7 +499,11 @@ pub async fn send(
         return Err(ApiError::invalid_field("sent_at", "in_future", "is after today"));
     }
     if input.channel.as_deref().is_some_and(|c| c.chars().count() > 500) {
-        return Err(ApiError::invalid_field("channel", "too_long", "must be at most 500 characters"));
+        return Err(ApiError::invalid_field(
+            "channel",
+            "too_long",
+            "must be at most 500 characters",
+        ));
     }
     let (ctx, classification) = letter_context(&state, &caller, &record, &communication, Some(sent_at)).await?;
     let doc = render(template.as_deref(), &ctx)?;
@@ -598,12 +614,17 @@ pub async fn attach_bundle(
     let id = communication_id(&id)?;
     let record = records::read(&state, &caller, RecordKind::Communication, id).await?;
     if !caller.viewer.may_write(record.meta.organisation_id) {
-        return Err(records::unauthorised_or_forbidden(&caller.viewer, "attach evidence to this communication"));
+        return Err(records::unauthorised_or_forbidden(
+            &caller.viewer,
+            "attach evidence to this communication",
+        ));
     }
     let input: AttachInput = typed(Value::Object(obj))?;
     let communication: Communication = body_of(&record)?;
     if communication.letter.is_some() {
-        return Err(ApiError::Conflict("the letter was sent: its attachments are final".into()));
+        return Err(ApiError::Conflict(
+            "the letter was sent: its attachments are final".into(),
+        ));
     }
     if !communication.incident_ids.contains(&input.incident_id)
         || visible(&state, &caller, RecordKind::Incident, input.incident_id)
@@ -852,12 +873,7 @@ pub async fn tracking_for(state: &AppState, caller: &Caller) -> ApiResult<Vec<Re
     let recipients: Vec<(Uuid, String)> = all_visible(state, caller, RecordKind::Recipient, &[])
         .await?
         .iter()
-        .map(|r| {
-            (
-                r.meta.id,
-                r.body["name"].as_str().unwrap_or_default().to_owned(),
-            )
-        })
+        .map(|r| (r.meta.id, r.body["name"].as_str().unwrap_or_default().to_owned()))
         .collect();
     let communications: Vec<Communication> = all_visible(state, caller, RecordKind::Communication, &[])
         .await?

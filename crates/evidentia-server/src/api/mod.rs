@@ -85,8 +85,14 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(resources::recipients::list, resources::recipients::create))
         .routes(routes!(resources::recipients::read, resources::recipients::change))
         .routes(routes!(resources::recipients::history))
-        .routes(routes!(resources::communications::list, resources::communications::create))
-        .routes(routes!(resources::communications::read, resources::communications::change))
+        .routes(routes!(
+            resources::communications::list,
+            resources::communications::create
+        ))
+        .routes(routes!(
+            resources::communications::read,
+            resources::communications::change
+        ))
         .routes(routes!(resources::communications::history))
         .routes(routes!(communications::tracking_table))
         .routes(routes!(communications::letter))

@@ -66,8 +66,18 @@ impl ReportRequest {
         for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             let (k, v) = (k.as_ref(), v.as_ref());
             match k {
-                "from" => from = Some(v.parse().map_err(|e: evidentia_model::date::DateError| ApiError::bad_field("from", e.0))?),
-                "to" => to = Some(v.parse().map_err(|e: evidentia_model::date::DateError| ApiError::bad_field("to", e.0))?),
+                "from" => {
+                    from = Some(
+                        v.parse()
+                            .map_err(|e: evidentia_model::date::DateError| ApiError::bad_field("from", e.0))?,
+                    )
+                }
+                "to" => {
+                    to = Some(
+                        v.parse()
+                            .map_err(|e: evidentia_model::date::DateError| ApiError::bad_field("to", e.0))?,
+                    )
+                }
                 "region" => {
                     if v.chars().count() > 500 || v.chars().any(char::is_control) {
                         return Err(ApiError::bad_field("region", "must be a region's name"));
@@ -95,7 +105,9 @@ fn period(from: Option<PartialDate>, to: Option<PartialDate>) -> ApiResult<Optio
     Ok(match (from, to) {
         (None, None) => None,
         (f, t) => {
-            let from = f.or_else(open_start).ok_or_else(|| ApiError::bad_field("from", "is not a date"))?;
+            let from = f
+                .or_else(open_start)
+                .ok_or_else(|| ApiError::bad_field("from", "is not a date"))?;
             let to = t.or_else(open_end);
             if let Some(t) = to
                 && t.last_key() < from.first_key()
@@ -162,7 +174,10 @@ impl ReportData {
         Ok(Self {
             incidents: bodies(incidents)?,
             persons: bodies(persons)?,
-            involvements: bodies::<Involvement>(involvements)?.into_iter().map(|(_, i)| i).collect(),
+            involvements: bodies::<Involvement>(involvements)?
+                .into_iter()
+                .map(|(_, i)| i)
+                .collect(),
         })
     }
 }
@@ -181,7 +196,10 @@ pub fn title(request: &ReportRequest) -> String {
     };
     let mut t = base.to_owned();
     if let Some(p) = &request.filter.period {
-        t.push_str(&format!(", {}", evidentia_reports::dates::format_period(p, request.language)));
+        t.push_str(&format!(
+            ", {}",
+            evidentia_reports::dates::format_period(p, request.language)
+        ));
     }
     if let Some(r) = &request.filter.region {
         t.push_str(&format!(", {r}"));
@@ -190,7 +208,11 @@ pub fn title(request: &ReportRequest) -> String {
 }
 
 /// The report's bytes and media type.
-pub fn render(data: &ReportData, request: &ReportRequest, vocabularies: &evidentia_model::Vocabularies) -> ApiResult<(Vec<u8>, &'static str)> {
+pub fn render(
+    data: &ReportData,
+    request: &ReportRequest,
+    vocabularies: &evidentia_model::Vocabularies,
+) -> ApiResult<(Vec<u8>, &'static str)> {
     let title = title(request);
     let doc = if request.briefing {
         Some(evidentia_reports::report::briefing_document(
@@ -213,8 +235,14 @@ pub fn render(data: &ReportData, request: &ReportRequest, vocabularies: &evident
         })
     };
     Ok(match request.format {
-        Format::Json => (evidentia_reports::stats::to_json(&figures()).into_bytes(), "application/json"),
-        Format::Csv => (evidentia_reports::stats::to_csv(&figures()).into_bytes(), "text/csv; charset=utf-8"),
+        Format::Json => (
+            evidentia_reports::stats::to_json(&figures()).into_bytes(),
+            "application/json",
+        ),
+        Format::Csv => (
+            evidentia_reports::stats::to_csv(&figures()).into_bytes(),
+            "text/csv; charset=utf-8",
+        ),
         Format::Html => (
             evidentia_reports::html::render(&document()).into_bytes(),
             "text/html; charset=utf-8",
@@ -245,7 +273,11 @@ pub fn render(data: &ReportData, request: &ReportRequest, vocabularies: &evident
         (status = 200, description = "The summary: JSON (default), CSV, HTML or PDF as `format` says"),
         (status = 400, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn summary_report(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+pub async fn summary_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
     let mut request = ReportRequest::parse(raw.as_deref())?;
     if matches!(caller.viewer, Viewer::Public) {
         request.filter.published_only = true;
@@ -258,7 +290,9 @@ pub async fn summary_report(State(state): State<AppState>, caller: Caller, RawQu
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+        ),
     );
     Ok(response)
 }

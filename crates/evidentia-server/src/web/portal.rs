@@ -133,13 +133,18 @@ pub async fn timeline(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): Ra
 /// `GET /portal/figures`: the statistics report over published records only, whoever asks
 /// (`from`, `to`, `region`, `lang` as for `GET /api/v1/reports/summary`).
 pub async fn figures(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    use crate::api::reports::{Format, ReportRequest, data, render};
     use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse;
-    use crate::api::reports::{Format, ReportRequest, data, render};
 
     let public = ctx.as_public();
     let mut request = ReportRequest::parse(raw.as_deref())?;
-    if !raw.as_deref().unwrap_or_default().split('&').any(|p| p.starts_with("lang=")) {
+    if !raw
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .any(|p| p.starts_with("lang="))
+    {
         request.language = ctx.lang.code().parse().unwrap_or(evidentia_reports::Language::En);
     }
     request.filter.published_only = true;
@@ -149,10 +154,15 @@ pub async fn figures(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): Raw
     let (bytes, _) = render(&published, &request, &state.vocabularies())?;
     let mut response = axum::body::Body::from(bytes).into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+        ),
     );
     Ok(response)
 }

@@ -348,8 +348,7 @@ async fn every_route_answers_every_caller_as_the_rules_say() {
     }
     for (method, path) in routes.keys() {
         let resource = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-        let per_record =
-            path.contains("{id}") && RECORD_RESOURCES.contains(&resource);
+        let per_record = path.contains("{id}") && RECORD_RESOURCES.contains(&resource);
         let record_targets: Vec<usize> = if per_record {
             targets
                 .iter()

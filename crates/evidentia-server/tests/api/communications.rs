@@ -37,10 +37,7 @@ fn embedded_fonts(pdf: &[u8]) -> usize {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 async fn bytes(app: &TestApp, path: &str, who: &str) -> (u16, Option<String>, Vec<u8>) {
@@ -116,10 +113,19 @@ async fn a_sent_letter_is_frozen_as_an_evidence_item_with_its_subject_and_bundle
     let status = r.status().as_u16();
     let bundle_bytes = r.bytes().await.unwrap().to_vec();
     assert_eq!(status, 200);
-    assert_eq!(sha256_hex(&bundle_bytes), bundle_hash, "the stored bundle is the one named");
+    assert_eq!(
+        sha256_hex(&bundle_bytes),
+        bundle_hash,
+        "the stored bundle is the one named"
+    );
 
     // The preview of the draft: a real PDF with the Cyrillic subject and the hash, fonts embedded.
-    let (status, frozen, preview) = bytes(&app, &format!("/api/v1/communications/{id}/letter?format=pdf"), "analyst").await;
+    let (status, frozen, preview) = bytes(
+        &app,
+        &format!("/api/v1/communications/{id}/letter?format=pdf"),
+        "analyst",
+    )
+    .await;
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&preview));
     assert_eq!(frozen.as_deref(), Some("false"));
     let (pages, text) = pdf_text(&preview);
@@ -129,7 +135,12 @@ async fn a_sent_letter_is_frozen_as_an_evidence_item_with_its_subject_and_bundle
     assert!(flat.contains(&bundle_hash), "{text}");
     assert!(flat.contains(&squeeze("Shelling of Zrazkove")), "{text}");
     assert!(embedded_fonts(&preview) >= 1, "fonts embedded as subsets");
-    let (status, _, html) = bytes(&app, &format!("/api/v1/communications/{id}/letter?format=html"), "viewer").await;
+    let (status, _, html) = bytes(
+        &app,
+        &format!("/api/v1/communications/{id}/letter?format=html"),
+        "viewer",
+    )
+    .await;
     assert_eq!(status, 200);
     let html = String::from_utf8(html).unwrap();
     assert!(html.contains(SUBJECT) && html.contains(&bundle_hash), "{html}");
@@ -153,15 +164,28 @@ async fn a_sent_letter_is_frozen_as_an_evidence_item_with_its_subject_and_bundle
     let (status, frozen, served) = bytes(&app, &format!("/api/v1/communications/{id}/letter"), "investigator").await;
     assert_eq!(status, 200);
     assert_eq!(frozen.as_deref(), Some("true"));
-    assert_eq!(sha256_hex(&served), letter_hash, "the bytes served are the bytes stored");
-    let (_, _, again) = bytes(&app, &format!("/api/v1/communications/{id}/letter?format=pdf"), "investigator").await;
+    assert_eq!(
+        sha256_hex(&served),
+        letter_hash,
+        "the bytes served are the bytes stored"
+    );
+    let (_, _, again) = bytes(
+        &app,
+        &format!("/api/v1/communications/{id}/letter?format=pdf"),
+        "investigator",
+    )
+    .await;
     assert_eq!(again, served, "a sent letter never changes");
     let (pages, text) = pdf_text(&served);
     assert!(pages >= 1);
     assert!(squeeze(&text).contains(&squeeze(SUBJECT)), "{text}");
     assert!(squeeze(&text).contains(&bundle_hash), "{text}");
 
-    let (status, item) = answer(app.get(&format!("/api/v1/evidence/{letter_item}"), Some("investigator")).await).await;
+    let (status, item) = answer(
+        app.get(&format!("/api/v1/evidence/{letter_item}"), Some("investigator"))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200, "{item}");
     assert_eq!(item["kind"], "document");
     assert_eq!(item["file"]["sha256"], letter_hash.as_str());
@@ -191,7 +215,11 @@ async fn a_sent_letter_is_frozen_as_an_evidence_item_with_its_subject_and_bundle
     assert!(ingested && changed, "logged: ingest {ingested}, change {changed}");
 
     // Sent once; the frozen letter is the server's to set.
-    let (status, _) = answer(app.post(&format!("/api/v1/communications/{id}/send"), "investigator", &json!({})).await).await;
+    let (status, _) = answer(
+        app.post(&format!("/api/v1/communications/{id}/send"), "investigator", &json!({}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 409);
     let version = sent["version"].as_i64().unwrap();
     let (status, problem) = answer(
@@ -273,7 +301,11 @@ async fn responses_overdue_replies_and_tracking() {
     .await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(fields(&problem), ["received_at"]);
-    let (_, unchanged) = answer(app.get(&format!("/api/v1/communications/{aid}"), Some("investigator")).await).await;
+    let (_, unchanged) = answer(
+        app.get(&format!("/api/v1/communications/{aid}"), Some("investigator"))
+            .await,
+    )
+    .await;
     assert_eq!(unchanged["version"], 1);
     assert!(unchanged.get("responses").is_none());
     // So is one on a draft, and one from a viewer.
@@ -372,7 +404,10 @@ async fn responses_overdue_replies_and_tracking() {
         .and_then(|rest| rest.split("</section>").next())
         .unwrap_or_else(|| panic!("no overdue section: {dashboard}"));
     assert!(section.contains("Overdue one"), "{section}");
-    assert!(!section.contains("Not yet due") && !section.contains("Answered one"), "{section}");
+    assert!(
+        !section.contains("Not yet due") && !section.contains("Answered one"),
+        "{section}"
+    );
 
     // Tracking for the recipient, counted here by hand: three sent, one acknowledged (and
     // answered on the substance 14 days after sending), two without response, one overdue.
@@ -417,7 +452,11 @@ async fn bad_letters_are_refused_naming_line_and_field_and_nothing_is_stored() {
     };
 
     // No recipient.
-    let (status, problem) = answer(app.post(&format!("/api/v1/communications/{id}/send"), "investigator", &json!({})).await).await;
+    let (status, problem) = answer(
+        app.post(&format!("/api/v1/communications/{id}/send"), "investigator", &json!({}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(fields(&problem), ["recipient_id"]);
 
@@ -437,7 +476,11 @@ async fn bad_letters_are_refused_naming_line_and_field_and_nothing_is_stored() {
     // A template with a syntax error, and one with an unknown field: named, nothing sent.
     for (template, code, needle) in [
         ("^ {{ sender.name }}\n\n# {{ subject }\n", "syntax", "line 3"),
-        ("^ {{ sender.name }}\n\n# {{ subject }}\n\n{{ recipent.name }}\n", "unknown_field", "recipent"),
+        (
+            "^ {{ sender.name }}\n\n# {{ subject }}\n\n{{ recipent.name }}\n",
+            "unknown_field",
+            "recipent",
+        ),
     ] {
         let (status, problem) = answer(
             app.post(
@@ -465,7 +508,11 @@ async fn bad_letters_are_refused_naming_line_and_field_and_nothing_is_stored() {
         .await;
         assert_eq!((status, fields(&preview)), (422, vec!["template".to_owned()]));
     }
-    let (_, now) = answer(app.get(&format!("/api/v1/communications/{id}"), Some("investigator")).await).await;
+    let (_, now) = answer(
+        app.get(&format!("/api/v1/communications/{id}"), Some("investigator"))
+            .await,
+    )
+    .await;
     assert_eq!(now["version"], 2);
     assert_eq!(now["status"], "draft");
     assert!(now.get("letter").is_none());
@@ -491,13 +538,28 @@ async fn bad_letters_are_refused_naming_line_and_field_and_nothing_is_stored() {
 
     // Rules of the record itself.
     for (body, field) in [
-        (json!({"kind": "notification", "subject": "s", "status": "sent", "recipient_id": rid}), "sent_at"),
+        (
+            json!({"kind": "notification", "subject": "s", "status": "sent", "recipient_id": rid}),
+            "sent_at",
+        ),
         (json!({"kind": "follow_up", "subject": "s"}), "follows_id"),
-        (json!({"kind": "notification", "subject": "s", "language": "fr"}), "language"),
+        (
+            json!({"kind": "notification", "subject": "s", "language": "fr"}),
+            "language",
+        ),
         (json!({"kind": "notification", "subject": " "}), "subject"),
-        (json!({"kind": "notification", "subject": "s", "letter": null}), "letter"),
-        (json!({"kind": "notification", "subject": "s", "recipient_id": uuid::Uuid::nil()}), "recipient_id"),
-        (json!({"kind": "notification", "subject": "s", "incident_ids": [uuid::Uuid::nil()]}), "incident_ids"),
+        (
+            json!({"kind": "notification", "subject": "s", "letter": null}),
+            "letter",
+        ),
+        (
+            json!({"kind": "notification", "subject": "s", "recipient_id": uuid::Uuid::nil()}),
+            "recipient_id",
+        ),
+        (
+            json!({"kind": "notification", "subject": "s", "incident_ids": [uuid::Uuid::nil()]}),
+            "incident_ids",
+        ),
         (
             json!({"kind": "notification", "subject": "s", "status": "answered", "recipient_id": rid, "sent_at": "2024-04-01",
                    "responses": [{"received_at": "2024-03-01", "recorded_at": "2024-04-02"}]}),
@@ -560,7 +622,11 @@ async fn letters_and_tracking_show_only_what_the_caller_may_see() {
     assert!(!other.contains("Quietfield"), "{other}");
 
     // Sent, the frozen letter is kept as restricted as the incident it names.
-    let (status, sent) = answer(app.post(&format!("/api/v1/communications/{id}/send"), "investigator", &json!({})).await).await;
+    let (status, sent) = answer(
+        app.post(&format!("/api/v1/communications/{id}/send"), "investigator", &json!({}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200, "{sent}");
     let (_, item) = answer(
         app.get(
@@ -602,7 +668,11 @@ async fn letters_and_tracking_show_only_what_the_caller_may_see() {
     for row in table["items"].as_array().unwrap() {
         assert_ne!(row["recipient_id"], their_rid["id"], "{table}");
     }
-    let (_, table) = answer(app.get("/api/v1/communications/tracking", Some("other_investigator")).await).await;
+    let (_, table) = answer(
+        app.get("/api/v1/communications/tracking", Some("other_investigator"))
+            .await,
+    )
+    .await;
     assert!(
         table["items"]
             .as_array()

@@ -176,7 +176,10 @@ fn rows(summary: &Value, dimension: &str) -> BTreeMap<String, (u64, u64)> {
         .map(|r| {
             (
                 r["key"].as_str().unwrap().to_owned(),
-                (r["incidents"].as_u64().unwrap(), r["documented_persons"].as_u64().unwrap()),
+                (
+                    r["incidents"].as_u64().unwrap(),
+                    r["documented_persons"].as_u64().unwrap(),
+                ),
             )
         })
         .collect()
@@ -251,7 +254,11 @@ async fn summary_figures_match_the_records_counted_independently() {
         .finish();
     for who in [Some("analyst"), Some("outsider"), None] {
         let cases = counted(who);
-        let (status, s) = answer(app.get(&format!("/api/v1/reports/summary?{query}&format=json"), who).await).await;
+        let (status, s) = answer(
+            app.get(&format!("/api/v1/reports/summary?{query}&format=json"), who)
+                .await,
+        )
+        .await;
         assert_eq!(status, 200, "{s}");
         assert_eq!(s["incidents"], cases.len() as u64, "{who:?}: {s}");
         let harmed: BTreeSet<&str> = INVOLVEMENTS
@@ -260,21 +267,47 @@ async fn summary_figures_match_the_records_counted_independently() {
             .map(|(p, _, _)| *p)
             .collect();
         assert_eq!(s["documented_persons"], harmed.len() as u64, "{who:?}: {s}");
-        assert_eq!(rows(&s, "by_month"), expected_rows(who, &cases, |c| vec![c.month[..7].to_owned()]), "{who:?}");
-        assert_eq!(rows(&s, "by_category"), expected_rows(who, &cases, |c| strings(c.categories)), "{who:?}");
-        assert_eq!(rows(&s, "by_weapon"), expected_rows(who, &cases, |c| strings(c.weapons)), "{who:?}");
-        assert_eq!(rows(&s, "by_damaged_object"), expected_rows(who, &cases, |c| strings(c.damaged)), "{who:?}");
+        assert_eq!(
+            rows(&s, "by_month"),
+            expected_rows(who, &cases, |c| vec![c.month[..7].to_owned()]),
+            "{who:?}"
+        );
+        assert_eq!(
+            rows(&s, "by_category"),
+            expected_rows(who, &cases, |c| strings(c.categories)),
+            "{who:?}"
+        );
+        assert_eq!(
+            rows(&s, "by_weapon"),
+            expected_rows(who, &cases, |c| strings(c.weapons)),
+            "{who:?}"
+        );
+        assert_eq!(
+            rows(&s, "by_damaged_object"),
+            expected_rows(who, &cases, |c| strings(c.damaged)),
+            "{who:?}"
+        );
         assert_eq!(
             rows(&s, "by_alleged_perpetrator"),
             expected_rows(who, &cases, |c| c.party.map(str::to_owned).into_iter().collect()),
             "{who:?}"
         );
-        assert_eq!(rows(&s, "by_status"), expected_rows(who, &cases, |c| vec![c.status.to_owned()]), "{who:?}");
+        assert_eq!(
+            rows(&s, "by_status"),
+            expected_rows(who, &cases, |c| vec![c.status.to_owned()]),
+            "{who:?}"
+        );
         // Reported figures are apart from documented persons: one event per incident here.
         let killed: u64 = cases.iter().filter_map(|c| c.killed).map(u64::from).sum();
         let k = &s["reported_casualties"]["killed"];
-        assert_eq!((k["low"].as_u64(), k["best"].as_u64(), k["high"].as_u64()), (Some(killed), Some(killed), Some(killed)));
-        assert_eq!(k["events_with_figure"], cases.iter().filter(|c| c.killed.is_some()).count() as u64);
+        assert_eq!(
+            (k["low"].as_u64(), k["best"].as_u64(), k["high"].as_u64()),
+            (Some(killed), Some(killed), Some(killed))
+        );
+        assert_eq!(
+            k["events_with_figure"],
+            cases.iter().filter(|c| c.killed.is_some()).count() as u64
+        );
     }
     // Spelled out once, so a mistake in the counting above cannot hide one in the server.
     assert_eq!(counted(Some("analyst")).len(), 3);
@@ -282,19 +315,30 @@ async fn summary_figures_match_the_records_counted_independently() {
     assert_eq!(counted(None).len(), 1);
 
     // The same figures as CSV, HTML with SVG charts, and a real PDF.
-    let (status, csv) = answer(app.get(&format!("/api/v1/reports/summary?{query}&format=csv"), Some("analyst")).await).await;
+    let (status, csv) = answer(
+        app.get(&format!("/api/v1/reports/summary?{query}&format=csv"), Some("analyst"))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200);
     let csv = csv.as_str().unwrap().to_owned();
     assert!(csv.contains("total,,incidents,3\r\n"), "{csv}");
     assert!(csv.contains("category,attack_on_civilians,incidents,2\r\n"), "{csv}");
     assert!(!csv.contains("Party Gamma"), "{csv}");
-    let (status, html) = answer(app.get(&format!("/api/v1/reports/summary?{query}&format=html"), Some("analyst")).await).await;
+    let (status, html) = answer(
+        app.get(&format!("/api/v1/reports/summary?{query}&format=html"), Some("analyst"))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200);
     let html = html.as_str().unwrap().to_owned();
     assert!(html.contains("<svg"), "{html}");
     assert!(!html.contains("Party Gamma"));
     let r = app
-        .get(&format!("/api/v1/reports/summary?{query}&format=pdf&lang=uk"), Some("analyst"))
+        .get(
+            &format!("/api/v1/reports/summary?{query}&format=pdf&lang=uk"),
+            Some("analyst"),
+        )
         .await;
     assert_eq!(r.headers()["content-type"], "application/pdf");
     let pdf = r.bytes().await.unwrap();
@@ -303,8 +347,11 @@ async fn summary_figures_match_the_records_counted_independently() {
 
     // The briefing lists the verified incidents the caller may see, and no other.
     let (status, briefing) = answer(
-        app.get(&format!("/api/v1/reports/summary?{query}&format=html&briefing=true"), Some("analyst"))
-            .await,
+        app.get(
+            &format!("/api/v1/reports/summary?{query}&format=html&briefing=true"),
+            Some("analyst"),
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 200);
@@ -332,6 +379,10 @@ async fn summary_figures_match_the_records_counted_independently() {
         ("regoin=x", "regoin"),
     ] {
         let (status, problem) = answer(app.get(&format!("/api/v1/reports/summary?{q}"), Some("analyst")).await).await;
-        assert_eq!((status, fields(&problem)), (400, vec![field.to_owned()]), "{q}: {problem}");
+        assert_eq!(
+            (status, fields(&problem)),
+            (400, vec![field.to_owned()]),
+            "{q}: {problem}"
+        );
     }
 }

@@ -65,7 +65,12 @@ impl Report {
 
 /// The format an output file's extension names; JSON otherwise.
 fn guess_format(out: &Path) -> &'static str {
-    match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("html" | "htm") => "html",
         Some("pdf") => "pdf",
         Some("csv") => "csv",
