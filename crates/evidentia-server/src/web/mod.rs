@@ -8,6 +8,7 @@
 
 pub mod assets;
 mod chrome;
+mod communications;
 mod dashboard;
 mod evidence;
 mod forms;
@@ -54,6 +55,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
             get(incidents::involvement_form).post(incidents::add_involvement),
         )
         .route("/persons", get(persons::list).post(persons::create))
+        .route("/communications", get(communications::page))
         .route("/persons/new", get(persons::new_form))
         .route("/persons/{id}", get(persons::page).post(persons::update))
         .route("/persons/{id}/edit", get(persons::edit_form))

@@ -428,6 +428,23 @@ async fn responses_overdue_replies_and_tracking() {
     assert_eq!(row["median_days_to_reply"], 14.0);
     let (status, _) = answer(app.get("/api/v1/communications/tracking", None).await).await;
     assert_eq!(status, 401);
+
+    // The staff page shows the same figures and marks the overdue communication.
+    let r = app.get("/communications", Some("viewer")).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    let row = page
+        .split("<tr>")
+        .find(|r| r.contains("Tracked body (example)"))
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(
+        row.contains("<td>3</td><td>1</td><td>1</td><td>2</td><td>1</td><td>14</td>"),
+        "{row}"
+    );
+    let row = page.split("<tr>").find(|r| r.contains("Overdue one")).unwrap();
+    assert!(row.contains("<strong>Overdue</strong>"), "{row}");
+    let row = page.split("<tr>").find(|r| r.contains("Not yet due")).unwrap();
+    assert!(!row.contains("<strong>"), "{row}");
 }
 
 #[tokio::test]
