@@ -458,6 +458,8 @@ fn label(record: &StoredRecord) -> String {
             "duplicate persons: {}",
             text_at(b, &["decision"]).unwrap_or("undecided")
         ),
+        RecordKind::Recipient => text_at(b, &["name"]).unwrap_or("(unnamed)").to_owned(),
+        RecordKind::Communication => text_at(b, &["subject"]).unwrap_or("(untitled)").to_owned(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Evidentia's records, vocabularies, validation and wire types. No I/O: everything here is
 //! shared by the server, the command line, the stores and the standalone verifier.
 
+pub mod communication;
 pub mod country;
 pub mod date;
 pub mod evidence;
@@ -11,6 +12,7 @@ pub mod record;
 pub mod validation;
 pub mod vocab;
 
+pub use communication::{Communication, Recipient};
 pub use date::{PartialDate, Period};
 pub use evidence::Evidence;
 pub use incident::Incident;

@@ -22,15 +22,21 @@ pub enum RecordKind {
     Evidence,
     /// A reviewer's decision on a proposed pair of duplicate persons.
     PersonMatch,
+    // Communications with international bodies and the bodies they are sent to.
+    Recipient,
+    Communication,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 7] = [
         Self::Incident,
         Self::Person,
         Self::Involvement,
         Self::Evidence,
         Self::PersonMatch,
+        // Communications
+        Self::Recipient,
+        Self::Communication,
     ];
 
     /// The stored name (`incident`).
@@ -41,6 +47,9 @@ impl RecordKind {
             Self::Involvement => "involvement",
             Self::Evidence => "evidence",
             Self::PersonMatch => "person_match",
+            // Communications
+            Self::Recipient => "recipient",
+            Self::Communication => "communication",
         }
     }
 
@@ -52,6 +61,9 @@ impl RecordKind {
             Self::Involvement => "involvements",
             Self::Evidence => "evidence",
             Self::PersonMatch => "persons/duplicates",
+            // Communications
+            Self::Recipient => "recipients",
+            Self::Communication => "communications",
         }
     }
 }
@@ -203,6 +215,10 @@ pub trait RecordBody: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     /// Fields that only grow, through their own routes: never set on creation, never changed by a
     /// patch (an evidence item's chain of custody, for example).
     const APPEND_ONLY: &'static [&'static str] = &[];
+
+    /// Fields only the server sets (a communication's frozen letter, for example): never accepted
+    /// from a client, kept as they are by a patch.
+    const SERVER_SET: &'static [&'static str] = &[];
 }
 
 /// Time and fresh identifiers, passed in so that tests and demo data are deterministic.

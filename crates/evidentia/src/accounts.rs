@@ -1,9 +1,9 @@
 //! Organisations, users and tokens created from the command line.
 
 use anyhow::{Context, anyhow};
-use evidentia_model::{Clock, Role};
+use evidentia_model::{Classification, Clock, Meta, RecordBody, Role};
 use evidentia_server::auth;
-use evidentia_store::{ApiToken, Membership, Organisation, Store, StoreError, User};
+use evidentia_store::{ApiToken, Membership, NewRecord, Organisation, Store, StoreError, User};
 
 use crate::cli::Failure;
 
@@ -28,6 +28,38 @@ pub async fn create_organisation(store: &dyn Store, clock: &dyn Clock, name: &st
         Err(StoreError::Duplicate(what)) => Err(Failure::input(anyhow!("{what} already exists"))),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Gives a new organisation the default recipients of communications (editable records).
+pub async fn create_default_recipients(
+    store: &dyn Store,
+    clock: &dyn Clock,
+    organisation_id: uuid::Uuid,
+) -> Result<usize, Failure> {
+    let now = clock.now();
+    let records = evidentia_model::communication::default_recipients()
+        .into_iter()
+        .map(|body| {
+            Ok(NewRecord {
+                kind: evidentia_model::Recipient::KIND,
+                meta: Meta {
+                    id: clock.new_id(),
+                    organisation_id,
+                    classification: Classification::Internal,
+                    created_at: now,
+                    created_by: uuid::Uuid::nil(),
+                    updated_at: now,
+                    updated_by: uuid::Uuid::nil(),
+                    version: 1,
+                },
+                body: serde_json::to_value(&body).context("default recipient")?,
+                index: body.index(),
+            })
+        })
+        .collect::<Result<Vec<_>, Failure>>()?;
+    let n = records.len();
+    store.insert(records).await?;
+    Ok(n)
 }
 
 /// The organisation named, or the only one when no name is given.

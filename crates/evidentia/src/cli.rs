@@ -92,6 +92,34 @@ pub enum Command {
     /// Persons: duplicates in the store or in a spreadsheet.
     #[command(subcommand)]
     Persons(PersonsCommand),
+    /// The statistics report for a period: incidents and documented persons by month, region,
+    /// category, weapon, damaged object and alleged perpetrator, with reported casualty figures
+    /// apart; or the briefing (figures, map, verified incidents).
+    Report {
+        /// Partial date: incidents whose period overlaps [from, to].
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// Region (location.admin1), compared case-insensitively.
+        #[arg(long)]
+        region: Option<String>,
+        /// html, pdf, csv or json (default: from the extension of --out, else json).
+        #[arg(long)]
+        format: Option<String>,
+        /// en, uk or ru
+        #[arg(long)]
+        lang: Option<String>,
+        /// The briefing: the figures, a map and the list of verified incidents.
+        #[arg(long)]
+        briefing: bool,
+        /// Count refuted incidents too.
+        #[arg(long)]
+        include_refuted: bool,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Benchmarks (see docs/PERFORMANCE.md).
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),

@@ -72,6 +72,10 @@ async fn load(store: &dyn Store, clock: &dyn Clock, data: &DemoData) -> Result<(
             created_at: clock.now(),
         };
         store.create_organisation(&org).await?;
+        if i == 0 {
+            // Internal records: one set serves every organisation of the deployment.
+            crate::accounts::create_default_recipients(store, clock, org.id).await?;
+        }
         orgs.push(org.id);
         let slug = format!("org{}", i + 1);
         for role in Role::ALL {

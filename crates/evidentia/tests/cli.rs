@@ -787,3 +787,89 @@ fn persons_dedupe_reports_the_duplicates_in_the_store() {
     );
     assert!(report.contains(" ~ ") && report.contains("score "), "{report}");
 }
+
+#[test]
+fn report_counts_the_demo_incidents_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (code, _, err) = run(evidentia(&data).args(["demo", "--no-serve"]), "");
+    assert_eq!(code, 0, "{err}");
+    let sql = |query: &str| -> String {
+        let script = "import sqlite3, sys\nprint(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])";
+        let out = Command::new("python3")
+            .args(["-c", script])
+            .arg(data.join("evidentia.db"))
+            .arg(query)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{query}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    // The deployment starts with the example recipients, as internal records one may edit or
+    // delete, owned by the first organisation.
+    let recipients: u64 = sql("SELECT count(*) FROM records WHERE kind = 'recipient' AND classification = 'internal'")
+        .parse()
+        .unwrap();
+    assert_eq!(recipients, 3);
+    let owners: u64 = sql("SELECT count(DISTINCT organisation_id) FROM records WHERE kind = 'recipient'")
+        .parse()
+        .unwrap();
+    assert_eq!(owners, 1);
+
+    // The incidents of 2014 that are not refuted, counted by an independent client.
+    let expected: u64 = sql(
+        "SELECT count(*) FROM records WHERE kind = 'incident' AND status <> 'refuted' \
+         AND period_from <= 20141231 AND period_to >= 20140101",
+    )
+    .parse()
+    .unwrap();
+    let json = dir.path().join("summary.json");
+    let (code, _, err) = run(
+        evidentia(&data)
+            .args(["report", "--from", "2014", "--to", "2014", "--out"])
+            .arg(&json),
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(summary["incidents"], expected, "{err}");
+    assert!(expected > 0);
+
+    let pdf = dir.path().join("briefing.pdf");
+    let (code, _, err) = run(
+        evidentia(&data)
+            .args(["report", "--briefing", "--lang", "uk", "--from", "2014", "--out"])
+            .arg(&pdf),
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let csv = dir.path().join("summary.csv");
+    let (code, _, err) = run(evidentia(&data).args(["report", "--out"]).arg(&csv), "");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::read_to_string(&csv)
+            .unwrap()
+            .starts_with("dimension,key,measure,value")
+    );
+
+    for (args, needle) in [
+        (vec!["--format", "xml"], "format"),
+        (vec!["--from", "2014-13"], "from"),
+        (vec!["--from", "2015", "--to", "2014"], "to"),
+        (vec!["--lang", "de"], "lang"),
+    ] {
+        let out = dir.path().join("bad.json");
+        let (code, _, err) = run(evidentia(&data).arg("report").args(&args).arg("--out").arg(&out), "");
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!out.exists());
+    }
+    let (code, _, err) = run(
+        evidentia(&data)
+            .args(["report", "--out"])
+            .arg(dir.path().join("missing/dir/x.json")),
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+}

@@ -3,11 +3,13 @@
 pub mod admin;
 pub mod body;
 pub mod bundles;
+pub mod communications;
 pub mod custody;
 pub mod duplicates;
 pub mod log;
 pub mod params;
 pub mod records;
+pub mod reports;
 pub mod resources;
 pub mod session;
 pub mod upload;
@@ -82,6 +84,25 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(resources::involvements::list, resources::involvements::create))
         .routes(routes!(resources::involvements::read, resources::involvements::change))
         .routes(routes!(resources::involvements::history))
+        // Communications with international bodies, and reports
+        .routes(routes!(resources::recipients::list, resources::recipients::create))
+        .routes(routes!(resources::recipients::read, resources::recipients::change))
+        .routes(routes!(resources::recipients::history))
+        .routes(routes!(
+            resources::communications::list,
+            resources::communications::create
+        ))
+        .routes(routes!(
+            resources::communications::read,
+            resources::communications::change
+        ))
+        .routes(routes!(resources::communications::history))
+        .routes(routes!(communications::tracking_table))
+        .routes(routes!(communications::letter))
+        .routes(routes!(communications::send))
+        .routes(routes!(communications::add_response))
+        .routes(routes!(communications::attach_bundle))
+        .routes(routes!(reports::summary_report))
         .routes(routes!(session::sign_in, session::current, session::sign_out))
         .routes(routes!(session::tokens, session::create_token))
         .routes(routes!(session::revoke_token))

@@ -61,12 +61,26 @@ const INVOLVEMENT_FILTERS: &[TermFilter] = &[TermFilter {
     vocabulary: None,
 }];
 
+const COMMUNICATION_FILTERS: &[TermFilter] = &[
+    TermFilter {
+        param: "kind",
+        prefix: "kind",
+        vocabulary: None,
+    },
+    TermFilter {
+        param: "language",
+        prefix: "language",
+        vocabulary: None,
+    },
+];
+
 fn term_filters(kind: Option<RecordKind>) -> &'static [TermFilter] {
     match kind {
         Some(RecordKind::Incident) => INCIDENT_FILTERS,
         Some(RecordKind::Person) => PERSON_FILTERS,
         Some(RecordKind::Evidence) => EVIDENCE_FILTERS,
         Some(RecordKind::Involvement) => INVOLVEMENT_FILTERS,
+        Some(RecordKind::Communication) => COMMUNICATION_FILTERS,
         Some(_) | None => &[],
     }
 }
@@ -212,6 +226,11 @@ pub fn list_query(
                 let id = Uuid::parse_str(value).map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
                 q.links.push((name.to_owned(), id));
                 include_merged = true;
+            "incident_id" | "person_id" | "evidence_id" | "recipient_id" | "follows_id"
+                if kind == Some(RecordKind::Communication) =>
+            {
+                let id = Uuid::parse_str(value).map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
+                q.links.push((name.to_owned(), id));
             }
             "classification" => {
                 q.classification = Some(
@@ -260,6 +279,36 @@ pub fn list_query(
         q.without_terms.push(evidentia_model::person::MERGED_TERM.to_owned());
     }
     Ok((q, rest))
+}
+
+/// Parameters of a kind's list beyond the common ones and its term filters, read by
+/// [`apply_kind_params`].
+pub fn kind_params(kind: RecordKind) -> &'static [&'static str] {
+    match kind {
+        RecordKind::Communication => &["overdue"],
+        _ => &[],
+    }
+}
+
+/// Applies the parameters of [`kind_params`]: `overdue=true` keeps the communications waiting
+/// for a substantive reply whose due date passed before `today`.
+pub fn apply_kind_params(q: &mut ListQuery, rest: &[(String, String)], today: time::Date) -> Result<(), ApiError> {
+    for (name, value) in rest {
+        match (name.as_str(), value.as_str()) {
+            ("overdue", "true") => {
+                q.terms.push(evidentia_model::communication::AWAITING_TERM.to_owned());
+                let last = evidentia_model::communication::overdue_key(today);
+                q.period = Some(match q.period {
+                    Some((lo, hi)) => (lo, hi.min(last)),
+                    None => (i32::MIN, last),
+                });
+            }
+            ("overdue", "false") => {}
+            ("overdue", _) => return Err(ApiError::bad_field("overdue", "must be true or false")),
+            (other, _) => return Err(ApiError::bad_field(other, "is not a parameter of this list")),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

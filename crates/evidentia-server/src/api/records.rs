@@ -74,9 +74,10 @@ fn take_classification(obj: &mut Map<String, Value>, default: Classification) ->
     }
 }
 
-fn refuse_server_fields(obj: &Map<String, Value>) -> ApiResult<()> {
+fn refuse_server_fields<B: RecordBody>(obj: &Map<String, Value>) -> ApiResult<()> {
     let errors: Vec<_> = SERVER_FIELDS
         .iter()
+        .chain(B::SERVER_SET)
         .filter(|f| obj.contains_key(**f))
         .map(|f| evidentia_model::FieldError {
             field: (*f).to_owned(),
@@ -128,7 +129,9 @@ fn kind_of_link(field: &str) -> Option<RecordKind> {
     match field {
         "incident_id" => Some(RecordKind::Incident),
         "person_id" => Some(RecordKind::Person),
-        "derived_from" => Some(RecordKind::Evidence),
+        "derived_from" | "evidence_id" => Some(RecordKind::Evidence),
+        "recipient_id" => Some(RecordKind::Recipient),
+        "follows_id" => Some(RecordKind::Communication),
         _ => None,
     }
 }
@@ -147,7 +150,8 @@ async fn check_links<B: RecordBody>(state: &AppState, viewer: &Viewer, body: &B)
             Err(e) => return Err(e.into()),
         };
         if !visible {
-            let field = if B::KIND == RecordKind::Evidence {
+            let listed = matches!(field, "incident_id" | "person_id" | "evidence_id");
+            let field = if listed && matches!(B::KIND, RecordKind::Evidence | RecordKind::Communication) {
                 format!("{field}s")
             } else {
                 field.to_owned()
@@ -190,7 +194,7 @@ pub async fn create_with<B: RecordBody>(
     server: Map<String, Value>,
 ) -> ApiResult<StoredRecord> {
     let viewer = &caller.viewer;
-    refuse_server_fields(&obj)?;
+    refuse_server_fields::<B>(&obj)?;
     refuse_append_only::<B>(&obj)?;
     obj.extend(server);
     let classification = take_classification(&mut obj, Classification::Internal)?;
@@ -247,7 +251,7 @@ pub async fn create_with<B: RecordBody>(
 /// What is wrong with the fields of a new record, without creating it or checking its links
 /// (forms use it to report every problem at once). The same parsing and validation as `create`.
 pub fn check<B: RecordBody>(state: &AppState, mut obj: Map<String, Value>) -> ApiResult<()> {
-    refuse_server_fields(&obj)?;
+    refuse_server_fields::<B>(&obj)?;
     refuse_append_only::<B>(&obj)?;
     let classification = take_classification(&mut obj, Classification::Internal)?;
     obj.remove("organisation_id");
@@ -309,7 +313,7 @@ pub async fn patch<B: RecordBody>(
     patch: Map<String, Value>,
 ) -> ApiResult<StoredRecord> {
     let viewer = &caller.viewer;
-    refuse_server_fields(&patch)?;
+    refuse_server_fields::<B>(&patch)?;
     refuse_append_only::<B>(&patch)?;
     if patch.contains_key("organisation_id") {
         return Err(ApiError::invalid_field(

@@ -2,7 +2,7 @@
 //! routes from one macro, so they cannot drift apart, and each route carries its OpenAPI
 //! description so the published document is generated from the routes that really exist.
 
-use evidentia_model::{Evidence, Incident, Involvement, Meta, Person};
+use evidentia_model::{Communication, Evidence, Incident, Involvement, Meta, Person, Recipient};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -42,6 +42,8 @@ record_schemas! {
     PersonRecord, PersonInput, PersonPage, Person;
     EvidenceRecord, EvidenceInput, EvidencePage, Evidence;
     InvolvementRecord, InvolvementInput, InvolvementPage, Involvement;
+    RecipientRecord, RecipientInput, RecipientPage, Recipient;
+    CommunicationRecord, CommunicationInput, CommunicationPage, Communication;
 }
 
 /// The versions of a record, oldest first.
@@ -105,7 +107,9 @@ macro_rules! record_resource {
                 ))]
             pub async fn list(State(state): State<AppState>, caller: Caller, RawQuery(raw): RawQuery) -> ApiResult<impl IntoResponse> {
                 let vocabularies = state.vocabularies();
-                let (query, _) = params::list_query(Some(<$body>::KIND), caller.viewer.clone(), raw.as_deref(), &vocabularies, &[])?;
+                let kind = <$body>::KIND;
+                let (mut query, rest) = params::list_query(Some(kind), caller.viewer.clone(), raw.as_deref(), &vocabularies, params::kind_params(kind))?;
+                params::apply_kind_params(&mut query, &rest, state.clock.now().date())?;
                 Ok(Json(records::list(&state, &caller, &query, false).await?))
             }
 
@@ -248,5 +252,42 @@ record_resource! {
         ("role" = Option<String>, Query, description = "killed, injured, missing, detained, witness, reporter or alleged_perpetrator"),
         ("incident_id" = Option<Uuid>, Query, description = "Involvements in this incident"),
         ("person_id" = Option<Uuid>, Query, description = "Involvements of this person"),
+    ],
+}
+
+record_resource! {
+    module: recipients,
+    body: evidentia_model::Recipient,
+    path: "/recipients",
+    item_path: "/recipients/{id}",
+    history_path: "/recipients/{id}/history",
+    name: "a recipient",
+    tag: "communications",
+    record: RecipientRecord,
+    input: RecipientInput,
+    page: RecipientPage,
+    list_params: [],
+}
+
+record_resource! {
+    module: communications,
+    body: evidentia_model::Communication,
+    path: "/communications",
+    item_path: "/communications/{id}",
+    history_path: "/communications/{id}/history",
+    name: "a communication",
+    tag: "communications",
+    record: CommunicationRecord,
+    input: CommunicationInput,
+    page: CommunicationPage,
+    list_params: [
+        ("kind" = Option<String>, Query, description = "notification, appeal or follow_up"),
+        ("language" = Option<String>, Query, description = "en, uk or ru"),
+        ("overdue" = Option<bool>, Query, description = "true: sent or acknowledged, no substantive reply, and the reply was due before today"),
+        ("recipient_id" = Option<Uuid>, Query, description = "Communications to this recipient"),
+        ("follows_id" = Option<Uuid>, Query, description = "Follow-ups of this communication"),
+        ("incident_id" = Option<Uuid>, Query, description = "Communications about this incident"),
+        ("person_id" = Option<Uuid>, Query, description = "Communications about this person"),
+        ("evidence_id" = Option<Uuid>, Query, description = "Communications citing this evidence item"),
     ],
 }

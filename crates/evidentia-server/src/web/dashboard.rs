@@ -31,6 +31,14 @@ struct DashboardPage {
     total: u64,
     recent: Vec<RecordLink>,
     review: Vec<IncidentRow>,
+    overdue: Vec<OverdueRow>,
+}
+
+/// A communication whose reply is overdue.
+pub struct OverdueRow {
+    pub subject: String,
+    pub href: String,
+    pub due: String,
 }
 
 /// `GET /dashboard`
@@ -63,6 +71,16 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Response
     q.limit = RECENT;
     let review = records::page(&state, &ctx.caller, &q).await?.items;
 
+    let overdue = crate::api::communications::overdue_for(&state, &ctx.caller, RECENT)
+        .await?
+        .iter()
+        .map(|r| OverdueRow {
+            subject: r.body["subject"].as_str().unwrap_or_default().to_owned(),
+            href: format!("/api/v1/communications/{}/letter?format=html", r.meta.id),
+            due: r.body["response_due"].as_str().unwrap_or_default().to_owned(),
+        })
+        .collect();
+
     let vocabularies = state.vocabularies();
     let page = DashboardPage {
         c: ctx.chrome(ctx.lang.t("dashboard.title"), "dashboard"),
@@ -73,6 +91,7 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Response
             .iter()
             .map(|r| incident_row(r, ctx.lang, &vocabularies, "/incidents"))
             .collect(),
+        overdue,
     };
     super::html(StatusCode::OK, &page)
 }

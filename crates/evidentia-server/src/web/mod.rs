@@ -8,6 +8,7 @@
 
 pub mod assets;
 mod chrome;
+mod communications;
 mod dashboard;
 mod duplicates;
 mod evidence;
@@ -55,6 +56,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
             get(incidents::involvement_form).post(incidents::add_involvement),
         )
         .route("/persons", get(persons::list).post(persons::create))
+        .route("/communications", get(communications::page))
         .route("/persons/new", get(persons::new_form))
         .route("/persons/duplicates", get(duplicates::page).post(duplicates::decide))
         .route("/persons/duplicates/{id}/undo", post(duplicates::undo))
@@ -78,6 +80,8 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        // The figures are a standalone report document with its own policy (inline style only).
+        .route("/portal/figures", get(portal::figures))
         // Static files keep the strict policy of every other answer.
         .route("/static/{hash}/{*path}", get(assets::serve))
 }

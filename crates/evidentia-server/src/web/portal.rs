@@ -220,4 +220,39 @@ pub async fn lookup(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQ
         .collect();
     page.count = page.found.len() as u64;
     super::html(StatusCode::OK, &page)
+/// `GET /portal/figures`: the statistics report over published records only, whoever asks
+/// (`from`, `to`, `region`, `lang` as for `GET /api/v1/reports/summary`).
+pub async fn figures(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> ApiResult<Response> {
+    use crate::api::reports::{Format, ReportRequest, data, render};
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+
+    let public = ctx.as_public();
+    let mut request = ReportRequest::parse(raw.as_deref())?;
+    if !raw
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .any(|p| p.starts_with("lang="))
+    {
+        request.language = ctx.lang.code().parse().unwrap_or(evidentia_reports::Language::En);
+    }
+    request.filter.published_only = true;
+    request.format = Format::Html;
+    request.briefing = false;
+    let published = data(&state, &public).await?;
+    let (bytes, _) = render(&published, &request, &state.vocabularies())?;
+    let mut response = axum::body::Body::from(bytes).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+        ),
+    );
+    Ok(response)
 }

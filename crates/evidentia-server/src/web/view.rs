@@ -130,7 +130,12 @@ pub fn record_link(r: &StoredRecord, lang: Lang) -> RecordLink {
                 format!("/incidents/{first_incident}#evidence")
             },
         ),
-        _ => (
+        evidentia_model::RecordKind::Recipient => (text(b, "name"), String::new()),
+        evidentia_model::RecordKind::Communication => (
+            text(b, "subject"),
+            format!("/api/v1/communications/{id}/letter?format=html"),
+        ),
+        evidentia_model::RecordKind::Involvement => (
             format!(
                 "{}: {}",
                 lang.t("dashboard.role_in_incident"),

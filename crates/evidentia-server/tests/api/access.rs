@@ -21,6 +21,18 @@ const CALLERS: [Option<&str>; 7] = [
     Some("other_investigator"),
 ];
 
+/// The resources whose records the matrix creates in every classification.
+const RECORD_RESOURCES: [&str; 6] = [
+    "incidents",
+    "persons",
+    "evidence",
+    "involvements",
+    "recipients",
+    "communications",
+];
+/// Resources whose records are never published on the portal.
+const UNPUBLISHED: [&str; 3] = ["involvements", "recipients", "communications"];
+
 /// A record of the matrix.
 #[derive(Debug, Clone)]
 struct Target {
@@ -72,6 +84,8 @@ fn body_for(kind: &str, person: &str, incident_id: &str) -> Value {
         "persons" => json!({"given_name": "Matrix"}),
         "evidence" => json!({"kind": "document", "title": "Matrix evidence"}),
         "involvements" => json!({"person_id": person, "incident_id": incident_id, "role": "witness"}),
+        "recipients" => json!({"name": "Matrix recipient", "type": "other"}),
+        "communications" => json!({"kind": "notification", "subject": "Matrix communication"}),
         _ => json!({}),
     }
 }
@@ -85,7 +99,7 @@ async fn create_targets(app: &TestApp) -> Vec<Target> {
         person["id"].as_str().unwrap().to_owned(),
         inc["id"].as_str().unwrap().to_owned(),
     );
-    for kind in ["incidents", "persons", "evidence", "involvements"] {
+    for kind in RECORD_RESOURCES {
         for (classification, published) in [
             ("public", true),
             ("public", false),
@@ -96,7 +110,7 @@ async fn create_targets(app: &TestApp) -> Vec<Target> {
             for own_org in [true, false] {
                 let mut body = body_for(kind, &pid, &iid);
                 body["classification"] = json!(classification);
-                if kind != "involvements" {
+                if !UNPUBLISHED.contains(&kind) {
                     body["published"] = json!(published);
                 } else if published {
                     continue;
@@ -125,6 +139,36 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
     Some(match (method, path) {
         ("get", "/incidents" | "/persons" | "/evidence" | "/involvements" | "/search" | "/vocabularies") => 200,
         ("post", "/incidents" | "/persons" | "/evidence" | "/involvements") => may_create(who),
+        ("get", "/recipients" | "/communications") => 200,
+        ("post", "/recipients" | "/communications") => may_create(who),
+        ("get", "/communications/tracking") => {
+            if signed_in {
+                200
+            } else {
+                401
+            }
+        }
+        // Over what the caller may see; the public sees published records' figures.
+        ("get", "/reports/summary") => 200,
+        ("get", "/communications/{id}/letter") => {
+            if may_see(who, target?) {
+                200
+            } else {
+                404
+            }
+        }
+        // The matrix's communications have no recipient, are not sent, and link no incident:
+        // sending, a response and a bundle are refused as bad input to those who may write;
+        // tests/api/communications.rs does each for real.
+        ("post", "/communications/{id}/send" | "/communications/{id}/responses" | "/communications/{id}/bundle") => {
+            let t = target?;
+            match (may_see(who, t), may_write(who, t)) {
+                (false, _) => 404,
+                (true, true) => 422,
+                (true, false) if signed_in => 403,
+                (true, false) => 401,
+            }
+        }
         // The matrix's evidence items have no file: not found for everyone; tests/api/files.rs
         // checks who may download a real one.
         ("get", "/evidence/{id}/file" | "/evidence/{id}/thumbnail") => 404,
@@ -299,6 +343,9 @@ fn request_body(method: &str, path: &str, who: Option<&str>, target: Option<&Tar
         ("post", "/persons/duplicates") => {
             json!({"person_ids": [uuid::Uuid::nil(), uuid::Uuid::max()], "decision": "rejected"})
         }
+        ("post", "/communications/{id}/send") => json!({}),
+        ("post", "/communications/{id}/responses") => json!({"received_at": "2024-04-01", "substantive": true}),
+        ("post", "/communications/{id}/bundle") => json!({"incident_id": uuid::Uuid::nil()}),
         ("post", p) => body_for(&p[1..], "", ""),
         ("patch", _) => json!({"classification": target?.classification}),
         _ => json!({}),
@@ -320,8 +367,7 @@ async fn every_route_answers_every_caller_as_the_rules_say() {
     }
     for (method, path) in routes.keys() {
         let resource = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-        let per_record =
-            path.contains("{id}") && ["incidents", "persons", "evidence", "involvements"].contains(&resource);
+        let per_record = path.contains("{id}") && RECORD_RESOURCES.contains(&resource);
         let record_targets: Vec<usize> = if per_record {
             targets
                 .iter()

@@ -3,6 +3,7 @@
 pub mod dedupe;
 mod export;
 mod ingest;
+mod report;
 mod verify;
 
 use std::sync::Arc;
@@ -102,6 +103,28 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
             (Some(input), Some(output)) => dedupe::file(&input, &output),
             _ => dedupe::store_report(&config).await,
         },
+        Command::Report {
+            from,
+            to,
+            region,
+            format,
+            lang,
+            briefing,
+            include_refuted,
+            out,
+        } => {
+            let args = report::Report {
+                from,
+                to,
+                region,
+                format,
+                lang,
+                briefing,
+                include_refuted,
+                out,
+            };
+            report::run(&config, args).await
+        }
         Command::Bench(b) => crate::bench::run(b, &config).await,
     }
 }
@@ -152,8 +175,9 @@ async fn init(config: &Config, clock: Arc<dyn Clock>, organisation: Option<Strin
         signer.verifier().to_vkey()
     );
     if let Some(name) = organisation {
-        crate::accounts::create_organisation(store.as_ref(), clock.as_ref(), &name).await?;
-        eprintln!("created organisation {name:?}");
+        let org = crate::accounts::create_organisation(store.as_ref(), clock.as_ref(), &name).await?;
+        let n = crate::accounts::create_default_recipients(store.as_ref(), clock.as_ref(), org.id).await?;
+        eprintln!("created organisation {name:?} with {n} example recipients of communications (edit or delete them)");
     }
     eprintln!("initialised {}", evidentia_store::redact_url(&config.database_url()));
     Ok(())
