@@ -454,6 +454,10 @@ fn label(record: &StoredRecord) -> String {
             }
         }
         RecordKind::Involvement => text_at(b, &["role"]).unwrap_or("involvement").replace('_', " "),
+        RecordKind::GraveSite => text_at(b, &["name"]).unwrap_or("(unnamed grave site)").to_owned(),
+        RecordKind::Remains => text_at(b, &["case_number"]).unwrap_or("(remains)").to_owned(),
+        RecordKind::MissingCase => "missing-person case".to_owned(),
+        RecordKind::Exhumation => "exhumation".to_owned(),
     }
 }
 

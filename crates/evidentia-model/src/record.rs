@@ -20,10 +20,23 @@ pub enum RecordKind {
     Person,
     Involvement,
     Evidence,
+    MissingCase,
+    GraveSite,
+    Exhumation,
+    Remains,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [Self::Incident, Self::Person, Self::Involvement, Self::Evidence];
+    pub const ALL: [RecordKind; 8] = [
+        Self::Incident,
+        Self::Person,
+        Self::Involvement,
+        Self::Evidence,
+        Self::MissingCase,
+        Self::GraveSite,
+        Self::Exhumation,
+        Self::Remains,
+    ];
 
     /// The stored name (`incident`).
     pub fn as_str(self) -> &'static str {
@@ -32,6 +45,10 @@ impl RecordKind {
             Self::Person => "person",
             Self::Involvement => "involvement",
             Self::Evidence => "evidence",
+            Self::MissingCase => "missing_case",
+            Self::GraveSite => "grave_site",
+            Self::Exhumation => "exhumation",
+            Self::Remains => "remains",
         }
     }
 
@@ -42,6 +59,10 @@ impl RecordKind {
             Self::Person => "persons",
             Self::Involvement => "involvements",
             Self::Evidence => "evidence",
+            Self::MissingCase => "missing-cases",
+            Self::GraveSite => "grave-sites",
+            Self::Exhumation => "exhumations",
+            Self::Remains => "remains",
         }
     }
 }
@@ -193,6 +214,13 @@ pub trait RecordBody: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     /// Fields that only grow, through their own routes: never set on creation, never changed by a
     /// patch (an evidence item's chain of custody, for example).
     const APPEND_ONLY: &'static [&'static str] = &[];
+
+    /// Fields set only through their own route, as (field, route under the record): never set on
+    /// creation, never changed by a patch (a remains record's identification, for example).
+    const ROUTE_ONLY: &'static [(&'static str, &'static str)] = &[];
+
+    /// Checks the dates that may not be after `today` (time is a parameter, not read here).
+    fn validate_dates(&self, _today: time::Date, _errors: &mut FieldErrors) {}
 }
 
 /// Time and fresh identifiers, passed in so that tests and demo data are deterministic.

@@ -1028,6 +1028,26 @@ impl Store for SqliteStore {
         .map(|(record, _)| record)
     }
 
+    async fn update_all(&self, updates: Vec<RecordUpdate>) -> Result<Vec<StoredRecord>> {
+        if updates.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.write_logged(move |tx, leaves| {
+            let mut out = Vec::with_capacity(updates.len());
+            for update in &updates {
+                let (kind, id) = (update.kind, update.id);
+                let old = get_record(tx, kind, id)?;
+                update_record(tx, update)?;
+                let new = get_record(tx, kind, id)?;
+                leaves.extend(crate::log::changed_leaves(&old, &new, &update.events)?);
+                out.push(new);
+            }
+            Ok(out)
+        })
+        .await
+        .map(|(records, _)| records)
+    }
+
     async fn get(&self, kind: RecordKind, id: Uuid) -> Result<StoredRecord> {
         self.read(move |c| get_record(c, kind, id)).await
     }

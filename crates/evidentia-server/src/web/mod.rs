@@ -17,6 +17,7 @@ mod incidents;
 mod map;
 mod persons;
 mod portal;
+mod report;
 mod session;
 mod view;
 
@@ -65,6 +66,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/portal/map", get(portal::map))
         .route("/portal/map/incidents.geojson", get(portal::points).layer(compressed()))
         .route("/portal/timeline", get(portal::timeline))
+        .route("/portal/report-missing", get(report::form).post(report::submit))
         .layer(middleware::from_fn(html_errors))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("content-security-policy"),

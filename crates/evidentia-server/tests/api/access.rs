@@ -66,12 +66,33 @@ fn may_create(who: Option<&str>) -> u16 {
     }
 }
 
-fn body_for(kind: &str, person: &str, incident_id: &str) -> Value {
+/// The kinds of record the matrix creates, by their collection.
+const KINDS: [&str; 8] = [
+    "incidents",
+    "persons",
+    "evidence",
+    "involvements",
+    "missing-cases",
+    "grave-sites",
+    "exhumations",
+    "remains",
+];
+
+/// Kinds whose records may be published on the portal.
+const PUBLISHABLE: [&str; 3] = ["incidents", "persons", "evidence"];
+
+/// `linked` is the id a record of the kind must link to: the person of an involvement or a
+/// missing-person case, the grave site of an exhumation.
+fn body_for(kind: &str, linked: &str, incident_id: &str) -> Value {
     match kind {
         "incidents" => incident("Matrix incident"),
         "persons" => json!({"given_name": "Matrix"}),
         "evidence" => json!({"kind": "document", "title": "Matrix evidence"}),
-        "involvements" => json!({"person_id": person, "incident_id": incident_id, "role": "witness"}),
+        "involvements" => json!({"person_id": linked, "incident_id": incident_id, "role": "witness"}),
+        "missing-cases" => json!({"person_id": linked, "circumstances": "Matrix case"}),
+        "grave-sites" => json!({"name": "Matrix grave", "type": "individual"}),
+        "exhumations" => json!({"grave_site_id": linked, "team": "Matrix team"}),
+        "remains" => json!({"case_number": "Matrix remains"}),
         _ => json!({}),
     }
 }
@@ -81,11 +102,16 @@ async fn create_targets(app: &TestApp) -> Vec<Target> {
     // Links need a person and an incident everyone signed in may see.
     let person = app.create("/api/v1/persons", json!({"given_name": "Linked"})).await;
     let inc = app.create("/api/v1/incidents", incident("Linked")).await;
-    let (pid, iid) = (
+    let site = app
+        .create("/api/v1/grave-sites", json!({"name": "Linked", "type": "mass"}))
+        .await;
+    let (pid, iid, sid) = (
         person["id"].as_str().unwrap().to_owned(),
         inc["id"].as_str().unwrap().to_owned(),
+        site["id"].as_str().unwrap().to_owned(),
     );
-    for kind in ["incidents", "persons", "evidence", "involvements"] {
+    for kind in KINDS {
+        let linked = if kind == "exhumations" { &sid } else { &pid };
         for (classification, published) in [
             ("public", true),
             ("public", false),
@@ -94,9 +120,9 @@ async fn create_targets(app: &TestApp) -> Vec<Target> {
             ("confidential", false),
         ] {
             for own_org in [true, false] {
-                let mut body = body_for(kind, &pid, &iid);
+                let mut body = body_for(kind, linked, &iid);
                 body["classification"] = json!(classification);
-                if kind != "involvements" {
+                if PUBLISHABLE.contains(&kind) {
                     body["published"] = json!(published);
                 } else if published {
                     continue;
@@ -123,12 +149,20 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
     let signed_in = who.is_some();
     let admin = who == Some("admin");
     Some(match (method, path) {
-        ("get", "/incidents" | "/persons" | "/evidence" | "/involvements" | "/search" | "/vocabularies") => 200,
-        ("post", "/incidents" | "/persons" | "/evidence" | "/involvements") => may_create(who),
+        (
+            "get",
+            "/incidents" | "/persons" | "/evidence" | "/involvements" | "/missing-cases" | "/grave-sites"
+            | "/exhumations" | "/remains" | "/search" | "/vocabularies",
+        ) => 200,
+        (
+            "post",
+            "/incidents" | "/persons" | "/evidence" | "/involvements" | "/missing-cases" | "/grave-sites"
+            | "/exhumations" | "/remains",
+        ) => may_create(who),
         // The matrix's evidence items have no file: not found for everyone; tests/api/files.rs
         // checks who may download a real one.
         ("get", "/evidence/{id}/file" | "/evidence/{id}/thumbnail") => 404,
-        ("get", "/evidence/{id}/similar") => {
+        ("get", "/evidence/{id}/similar" | "/missing-cases/{id}/candidates") => {
             if may_see(who, target?) {
                 200
             } else {
@@ -151,12 +185,21 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
                 (true, false) => 401,
             }
         }
-        ("post", "/evidence/{id}/custody" | "/evidence/{id}/verifications" | "/evidence/{id}/redactions") => {
+        (
+            "post",
+            "/evidence/{id}/custody"
+            | "/evidence/{id}/verifications"
+            | "/evidence/{id}/redactions"
+            | "/exhumations/{id}/recovery-log"
+            | "/remains/{id}/identification",
+        ) => {
             let t = target?;
             match (may_see(who, t), may_write(who, t)) {
                 (false, _) => 404,
                 // The matrix sends no file to redact.
                 (true, true) if path.ends_with("/redactions") => 422,
+                // The matrix names a nil person; tests/api/missing.rs identifies real ones.
+                (true, true) if path.ends_with("/identification") => 422,
                 (true, true) => 201,
                 (true, false) if signed_in => 403,
                 (true, false) => 401,
@@ -168,6 +211,16 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
             Some("admin" | "investigator" | "other_investigator") => 404,
             Some(_) => 403,
         },
+        // The matrix's remains are not identified.
+        ("delete", "/remains/{id}/identification") => {
+            let t = target?;
+            match (may_see(who, t), may_write(who, t)) {
+                (false, _) => 404,
+                (true, true) => 409,
+                (true, false) if signed_in => 403,
+                (true, false) => 401,
+            }
+        }
         ("post", "/incidents/{id}/persons") => {
             let t = target?;
             if !may_see(who, t) {
@@ -279,6 +332,11 @@ fn request_body(method: &str, path: &str, who: Option<&str>, target: Option<&Tar
         ("post", "/evidence/{id}/custody") => json!({"action": "accessed", "by": "matrix", "notes": "matrix"}),
         ("post", "/evidence/{id}/verifications") => json!({"method": "source", "result": "confirmed"}),
         ("post", "/evidence/{id}/redactions") => json!({"title": "matrix"}),
+        // A new item number each time: numbers are unique within an exhumation.
+        ("post", "/exhumations/{id}/recovery-log") => json!({"item_number": uuid::Uuid::new_v4().to_string()}),
+        ("post", "/remains/{id}/identification") => {
+            json!({"person_id": uuid::Uuid::nil(), "method": "dna", "confirmed_by": "matrix"})
+        }
         ("post", "/bundles") => json!({"incident_id": uuid::Uuid::nil()}),
         ("post", p) => body_for(&p[1..], "", ""),
         ("patch", _) => json!({"classification": target?.classification}),
@@ -301,8 +359,7 @@ async fn every_route_answers_every_caller_as_the_rules_say() {
     }
     for (method, path) in routes.keys() {
         let resource = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-        let per_record =
-            path.contains("{id}") && ["incidents", "persons", "evidence", "involvements"].contains(&resource);
+        let per_record = path.contains("{id}") && KINDS.contains(&resource);
         let record_targets: Vec<usize> = if per_record {
             targets
                 .iter()
@@ -340,6 +397,14 @@ async fn every_route_answers_every_caller_as_the_rules_say() {
                 }
                 let body = match (method.as_str(), path.as_str()) {
                     ("post", "/incidents" | "/persons" | "/evidence") => Some(body_for(&path[1..], "", "")),
+                    ("post", "/missing-cases" | "/exhumations") => {
+                        let kind = if path == "/exhumations" { "grave-sites" } else { "persons" };
+                        let linked = targets
+                            .iter()
+                            .find(|t| t.kind == kind && t.classification == "internal")
+                            .unwrap();
+                        Some(body_for(&path[1..], &linked.id, ""))
+                    }
                     ("post", "/involvements") => {
                         let p = targets
                             .iter()

@@ -10,6 +10,7 @@ mod classification;
 mod custody;
 mod files;
 mod log;
+mod missing;
 mod openapi;
 mod records;
 mod web;
