@@ -45,8 +45,8 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::incidents::{Draft, Who, chance};
-use crate::persons::{Context, Identity, Script, Style};
 pub use crate::missing::{MissingData, search_for_missing};
+use crate::persons::{Context, Identity, Script, Style};
 pub use crate::places::{BOUNDS, COUNTRY, District, REGION, REGION_RU, REGION_UK, Settlement, districts, settlements};
 
 /// The seed of the data set `evidentia demo` creates.

@@ -3,13 +3,13 @@
 //! identification. Derived from the generated data without randomness, so the same data set
 //! always gives the same search.
 
+use evidentia_model::incident::Location;
 use evidentia_model::missing::{
     Boundary, GraveSetting, GraveStatus, GraveType, Hazard, Identification, IdentificationMethod, LastSeen,
     MissingStatus, Particulars, Position, RecoveryEntry, RemainsStatus, Reporter, ShareConsent,
 };
 use evidentia_model::person::{AgeEstimate, InvolvementRole, PersonStatus};
 use evidentia_model::record::uuid_v7_at;
-use evidentia_model::incident::Location;
 use evidentia_model::{Classification, Exhumation, GraveSite, MissingCase, PartialDate, Period, Remains};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -28,7 +28,12 @@ const DESCRIPTIONS: [(u16, &str, &str, &str); 4] = [
         "scar on the left knee",
         "gold crown on an upper left molar",
     ),
-    (165, "green parka, grey trousers", "tattoo of an anchor on the right forearm", ""),
+    (
+        165,
+        "green parka, grey trousers",
+        "tattoo of an anchor on the right forearm",
+        "",
+    ),
     (
         172,
         "red knitted sweater, brown shoes",
@@ -157,7 +162,12 @@ pub fn search_for_missing(data: &DemoData) -> MissingData {
             },
             moderation: None,
         };
-        cases.push(record(at, u8::try_from(n).unwrap_or(0), Classification::Restricted, body));
+        cases.push(record(
+            at,
+            u8::try_from(n).unwrap_or(0),
+            Classification::Restricted,
+            body,
+        ));
     }
     cases.sort_by_key(|r| r.created_at);
     let mut prev: Option<OffsetDateTime> = None;
@@ -238,8 +248,20 @@ pub fn search_for_missing(data: &DemoData) -> MissingData {
         .map(|i| id_at(remains_at + Duration::hours(i64::from(i)), 30 + i))
         .collect();
     let items = [
-        ("B-001", "Skeleton, articulated, with remnants of a blue jacket", 2.1, 3.4, 1.2),
-        ("B-002", "Skeleton, partly articulated, with a red sweater", 4.0, 3.1, 1.1),
+        (
+            "B-001",
+            "Skeleton, articulated, with remnants of a blue jacket",
+            2.1,
+            3.4,
+            1.2,
+        ),
+        (
+            "B-002",
+            "Skeleton, partly articulated, with a red sweater",
+            4.0,
+            3.1,
+            1.1,
+        ),
         ("B-003", "Commingled bones of at least one individual", 5.5, 1.8, 0.9),
     ];
     let exhumation = DemoRecord {

@@ -546,11 +546,7 @@ fn the_search_for_the_missing_is_valid_and_consistent() {
         assert_eq!(p.body.status, PersonStatus::Missing);
         assert!(p.classification <= Classification::Internal);
     }
-    let identified: Vec<_> = search
-        .remains
-        .iter()
-        .filter_map(|r| r.body.identified_as)
-        .collect();
+    let identified: Vec<_> = search.remains.iter().filter_map(|r| r.body.identified_as).collect();
     assert_eq!(identified, [search.identified.unwrap()]);
     let closed: Vec<_> = search
         .missing_cases
@@ -558,7 +554,10 @@ fn the_search_for_the_missing_is_valid_and_consistent() {
         .filter(|c| c.body.status == evidentia_model::missing::MissingStatus::Identified)
         .map(|c| c.body.person_id)
         .collect();
-    assert_eq!(closed, identified, "the identified person's case is closed as identified");
+    assert_eq!(
+        closed, identified,
+        "the identified person's case is closed as identified"
+    );
     for text in search.grave_sites.iter().map(|g| format!("{:?}", g.body)) {
         assert_neutral(&text, "grave site");
     }

@@ -432,10 +432,18 @@ impl Boundary {
             }
             for (i, [lon, lat]) in ring.iter().enumerate() {
                 if !lon.is_finite() || !(-180.0..=180.0).contains(lon) {
-                    errors.add(format!("{field}.{i}.0"), "out_of_range", "longitude must be between -180 and 180");
+                    errors.add(
+                        format!("{field}.{i}.0"),
+                        "out_of_range",
+                        "longitude must be between -180 and 180",
+                    );
                 }
                 if !lat.is_finite() || !(-90.0..=90.0).contains(lat) {
-                    errors.add(format!("{field}.{i}.1"), "out_of_range", "latitude must be between -90 and 90");
+                    errors.add(
+                        format!("{field}.{i}.1"),
+                        "out_of_range",
+                        "latitude must be between -90 and 90",
+                    );
                 }
             }
         }
@@ -524,7 +532,11 @@ impl RecordBody for GraveSite {
         let mut seen = HashSet::new();
         for (i, h) in self.hazards.iter().enumerate() {
             if !seen.insert(h) {
-                errors.add(format!("hazards.{i}"), "invalid", format!("{:?} is listed twice", h.as_str()));
+                errors.add(
+                    format!("hazards.{i}"),
+                    "invalid",
+                    format!("{:?} is listed twice", h.as_str()),
+                );
             }
         }
     }
@@ -667,7 +679,12 @@ impl RecordBody for Exhumation {
 
     fn index(&self) -> RecordIndex {
         let mut links = vec![("grave_site_id", self.grave_site_id)];
-        links.extend(self.recovery_log.iter().filter_map(|e| e.remains_id).map(|id| ("remains_id", id)));
+        links.extend(
+            self.recovery_log
+                .iter()
+                .filter_map(|e| e.remains_id)
+                .map(|id| ("remains_id", id)),
+        );
         let period = match (self.started_at, self.ended_at) {
             (Some(s), e) => Some((s.first_key(), e.unwrap_or(s).last_key())),
             (None, Some(e)) => Some((e.first_key(), e.last_key())),
@@ -675,7 +692,11 @@ impl RecordBody for Exhumation {
         };
         let status = if self.ended_at.is_some() { "ended" } else { "ongoing" };
         let mut text = vec![self.team.clone().unwrap_or_default(), self.notes.clone()];
-        text.extend(self.recovery_log.iter().map(|e| format!("{} {}", e.item_number, e.description)));
+        text.extend(
+            self.recovery_log
+                .iter()
+                .map(|e| format!("{} {}", e.item_number, e.description)),
+        );
         RecordIndex {
             status: Some(status.to_owned()),
             period,
@@ -777,11 +798,12 @@ pub struct Remains {
     pub identification: Option<Identification>,
 }
 
-
 impl RecordBody for Remains {
     const KIND: RecordKind = RecordKind::Remains;
-    const ROUTE_ONLY: &'static [(&'static str, &'static str)] =
-        &[("identified_as", "identification"), ("identification", "identification")];
+    const ROUTE_ONLY: &'static [(&'static str, &'static str)] = &[
+        ("identified_as", "identification"),
+        ("identification", "identification"),
+    ];
 
     fn validate_dates(&self, today: time::Date, errors: &mut FieldErrors) {
         not_in_future("recovered_at", self.recovered_at.as_ref(), today, errors);
@@ -878,13 +900,28 @@ mod tests {
             }))
             .unwrap()
         };
-        let ok = site(serde_json::json!([[[30.0, 46.0], [30.1, 46.0], [30.1, 46.1], [30.0, 46.0]]]));
+        let ok = site(serde_json::json!([[
+            [30.0, 46.0],
+            [30.1, 46.0],
+            [30.1, 46.1],
+            [30.0, 46.0]
+        ]]));
         assert!(fields(&ok).is_empty());
         let (lat, lon) = ok.point().unwrap();
         assert!((lat - 46.0333).abs() < 0.001 && (lon - 30.0666).abs() < 0.001);
-        let open = site(serde_json::json!([[[30.0, 46.0], [30.1, 46.0], [30.1, 46.1], [30.2, 46.0]]]));
+        let open = site(serde_json::json!([[
+            [30.0, 46.0],
+            [30.1, 46.0],
+            [30.1, 46.1],
+            [30.2, 46.0]
+        ]]));
         assert_eq!(fields(&open), ["boundary.coordinates.0"]);
-        let far = site(serde_json::json!([[[30.0, 46.0], [190.0, 46.0], [30.1, 95.0], [30.0, 46.0]]]));
+        let far = site(serde_json::json!([[
+            [30.0, 46.0],
+            [190.0, 46.0],
+            [30.1, 95.0],
+            [30.0, 46.0]
+        ]]));
         assert_eq!(
             fields(&far),
             ["boundary.coordinates.0.1.0", "boundary.coordinates.0.2.1"]

@@ -294,74 +294,74 @@ async fn update_in(
     tx: &deadpool_postgres::Transaction<'_>,
     u: &RecordUpdate,
 ) -> Result<(StoredRecord, Vec<crate::log::PendingLeaf>)> {
-        // The row lock makes a concurrent update of the same record wait, then see the new version.
-        let stmt = tx
-            .prepare_cached(&format!(
-                "SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = $1 AND r.kind = $2 FOR UPDATE"
-            ))
-            .await?;
-        let row = tx
-            .query_opt(&stmt, &[&u.id, &u.kind.as_str()])
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let old = record_from_row(&row)?;
-        let version = old.meta.version;
-        if version != u.expected_version {
-            return Err(StoreError::Conflict { current: version });
-        }
-        let stmt = tx
+    // The row lock makes a concurrent update of the same record wait, then see the new version.
+    let stmt = tx
+        .prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = $1 AND r.kind = $2 FOR UPDATE"
+        ))
+        .await?;
+    let row = tx
+        .query_opt(&stmt, &[&u.id, &u.kind.as_str()])
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let old = record_from_row(&row)?;
+    let version = old.meta.version;
+    if version != u.expected_version {
+        return Err(StoreError::Conflict { current: version });
+    }
+    let stmt = tx
             .prepare_cached(
                 "INSERT INTO record_history (record_id, version, classification, organisation_id, changed_at, changed_by, body)
                  SELECT id, version, classification, organisation_id, updated_at, updated_by, body
                  FROM records WHERE id = $1",
             )
             .await?;
-        tx.execute(&stmt, &[&u.id]).await?;
-        let (period_from, period_to) = u.index.period.unzip();
-        let (lat, lon) = u.index.point.unzip();
-        let stmt = tx
-            .prepare_cached(&format!(
-                "UPDATE records r SET version = r.version + 1, classification = $2, updated_at = $3, updated_by = $4,
+    tx.execute(&stmt, &[&u.id]).await?;
+    let (period_from, period_to) = u.index.period.unzip();
+    let (lat, lon) = u.index.point.unzip();
+    let stmt = tx
+        .prepare_cached(&format!(
+            "UPDATE records r SET version = r.version + 1, classification = $2, updated_at = $3, updated_by = $4,
                      updated_key = $5, body = $6, label = $7, status = $8, published = $9, period_from = $10,
                      period_to = $11, lat = $12, lon = $13, search_vec = {}
                  WHERE r.id = $1
                  RETURNING {RECORD_COLUMNS}",
-                search_vec("$14::text")
-            ))
-            .await?;
-        let row = tx
-            .query_one(
-                &stmt,
-                &[
-                    &u.id,
-                    &u.classification.as_str(),
-                    &u.at,
-                    &u.by,
-                    &time_key(u.at),
-                    &u.body,
-                    &u.index.label,
-                    &u.index.status,
-                    &u.index.published,
-                    &period_from,
-                    &period_to,
-                    &lat,
-                    &lon,
-                    &search_keys(&u.index),
-                ],
-            )
-            .await?;
-        let record = record_from_row(&row)?;
-        let stmt = tx
-            .prepare_cached("DELETE FROM record_terms WHERE record_id = $1")
-            .await?;
-        tx.execute(&stmt, &[&u.id]).await?;
-        let stmt = tx
-            .prepare_cached("DELETE FROM record_links WHERE record_id = $1")
-            .await?;
-        tx.execute(&stmt, &[&u.id]).await?;
-        write_index(tx, &[(u.id, &u.index)]).await?;
-        let leaves = crate::log::changed_leaves(&old, &record, &u.events)?;
-        Ok((record, leaves))
+            search_vec("$14::text")
+        ))
+        .await?;
+    let row = tx
+        .query_one(
+            &stmt,
+            &[
+                &u.id,
+                &u.classification.as_str(),
+                &u.at,
+                &u.by,
+                &time_key(u.at),
+                &u.body,
+                &u.index.label,
+                &u.index.status,
+                &u.index.published,
+                &period_from,
+                &period_to,
+                &lat,
+                &lon,
+                &search_keys(&u.index),
+            ],
+        )
+        .await?;
+    let record = record_from_row(&row)?;
+    let stmt = tx
+        .prepare_cached("DELETE FROM record_terms WHERE record_id = $1")
+        .await?;
+    tx.execute(&stmt, &[&u.id]).await?;
+    let stmt = tx
+        .prepare_cached("DELETE FROM record_links WHERE record_id = $1")
+        .await?;
+    tx.execute(&stmt, &[&u.id]).await?;
+    write_index(tx, &[(u.id, &u.index)]).await?;
+    let leaves = crate::log::changed_leaves(&old, &record, &u.events)?;
+    Ok((record, leaves))
 }
 
 async fn insert_chunk(tx: &deadpool_postgres::Transaction<'_>, records: &[NewRecord]) -> Result<()> {

@@ -74,7 +74,10 @@ fn particulars(score: &mut Score, am: &Particulars, pm: &Particulars) {
             1.0
         };
         match shared.len() {
-            0 => score.add(0.0, format!("{field}: {} and {} have nothing in common", quoted(a), quoted(b))),
+            0 => score.add(
+                0.0,
+                format!("{field}: {} and {} have nothing in common", quoted(a), quoted(b)),
+            ),
             n => {
                 let word = if n == 1 { "word" } else { "words" };
                 score.add(
@@ -100,7 +103,11 @@ fn age_when_missing(person: &Person, case: &MissingCase) -> Option<(u16, u16)> {
 }
 
 fn age_words((lo, hi): (u16, u16)) -> String {
-    if lo + 1 >= hi { hi.to_string() } else { format!("{lo}–{hi}") }
+    if lo + 1 >= hi {
+        hi.to_string()
+    } else {
+        format!("{lo}–{hi}")
+    }
 }
 
 fn sex(score: &mut Score, a: Option<Sex>, b: Option<Sex>) {
@@ -127,7 +134,12 @@ fn last_seen(case: &MissingCase) -> Option<PartialDate> {
 }
 
 /// Scores remains as the missing person. `site` is the point of the grave they came from.
-pub fn score_remains(case: &MissingCase, person: Option<&Person>, remains: &Remains, site: Option<(f64, f64)>) -> Score {
+pub fn score_remains(
+    case: &MissingCase,
+    person: Option<&Person>,
+    remains: &Remains,
+    site: Option<(f64, f64)>,
+) -> Score {
     let mut score = Score {
         score: 0.0,
         reasons: Vec::new(),
@@ -151,7 +163,10 @@ pub fn score_remains(case: &MissingCase, person: Option<&Person>, remains: &Rema
     }
     if let (Some(seen), Some(recovered)) = (last_seen(case), remains.recovered_at) {
         if recovered.last_day() < seen.first_day() {
-            score.add(-10.0, format!("dates: recovered ({recovered}) before last seen ({seen})"));
+            score.add(
+                -10.0,
+                format!("dates: recovered ({recovered}) before last seen ({seen})"),
+            );
         } else {
             score.add(0.5, format!("dates: recovered ({recovered}) after last seen ({seen})"));
         }
@@ -194,7 +209,12 @@ fn linkage_record(id: &str, p: &Person) -> PersonRecord {
 /// the linkage crate, the death date against when the person was last seen.
 pub fn score_deceased(case: &MissingCase, person: &Person, candidates: &[&Person]) -> Vec<Score> {
     let mut records = vec![linkage_record("case", person)];
-    records.extend(candidates.iter().enumerate().map(|(i, p)| linkage_record(&i.to_string(), p)));
+    records.extend(
+        candidates
+            .iter()
+            .enumerate()
+            .map(|(i, p)| linkage_record(&i.to_string(), p)),
+    );
     let mut linker = Linker::new(Parameters::default());
     linker.insert(&records);
     candidates
@@ -251,7 +271,10 @@ mod tests {
     }
 
     fn person() -> Person {
-        serde_json::from_value(json!({"given_name": "Taras", "family_name": "Melnyk", "sex": "male", "birth_date": "1988-02-01"})).unwrap()
+        serde_json::from_value(
+            json!({"given_name": "Taras", "family_name": "Melnyk", "sex": "male", "birth_date": "1988-02-01"}),
+        )
+        .unwrap()
     }
 
     fn remains(v: serde_json::Value) -> Remains {
@@ -276,24 +299,36 @@ mod tests {
         assert!(a.reasons.contains(&"sex: same".to_owned()), "{a:?}");
         assert!(a.reasons.contains(&"age: 34 within 30–40".to_owned()), "{a:?}");
         assert!(
-            a.reasons.iter().any(|r| r.starts_with("clothing: ") && r.contains("shares 2 words")),
+            a.reasons
+                .iter()
+                .any(|r| r.starts_with("clothing: ") && r.contains("shares 2 words")),
             "{a:?}"
         );
         assert!(a.reasons.iter().any(|r| r.starts_with("place: grave 1 km")), "{a:?}");
-        assert!(b.reasons.iter().any(|r| r.starts_with("dates: recovered (2021-01) before")), "{b:?}");
+        assert!(
+            b.reasons
+                .iter()
+                .any(|r| r.starts_with("dates: recovered (2021-01) before")),
+            "{b:?}"
+        );
     }
 
     #[test]
     fn deceased_persons_are_compared_by_name_across_scripts() {
-        let same: Person =
-            serde_json::from_value(json!({"given_name": "Тарас", "family_name": "Мельник", "sex": "male", "status": "killed"}))
-                .unwrap();
-        let other: Person =
-            serde_json::from_value(json!({"given_name": "Olha", "family_name": "Kovalenko", "sex": "female", "status": "killed"}))
-                .unwrap();
+        let same: Person = serde_json::from_value(
+            json!({"given_name": "Тарас", "family_name": "Мельник", "sex": "male", "status": "killed"}),
+        )
+        .unwrap();
+        let other: Person = serde_json::from_value(
+            json!({"given_name": "Olha", "family_name": "Kovalenko", "sex": "female", "status": "killed"}),
+        )
+        .unwrap();
         let scores = score_deceased(&case(), &person(), &[&other, &same]);
         assert!(scores[1].score > scores[0].score, "{scores:?}");
-        assert!(scores[1].reasons.iter().any(|r| r.starts_with("family name: ")), "{scores:?}");
+        assert!(
+            scores[1].reasons.iter().any(|r| r.starts_with("family name: ")),
+            "{scores:?}"
+        );
     }
 
     #[test]

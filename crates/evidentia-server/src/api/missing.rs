@@ -15,7 +15,9 @@ use evidentia_model::missing::{
     Identification, IdentificationMethod, MissingStatus, Position, RecoveryEntry, RemainsStatus,
 };
 use evidentia_model::person::PersonStatus;
-use evidentia_model::{Exhumation, GraveSite, MissingCase, PartialDate, Person, RecordBody, RecordKind, Remains, Viewer};
+use evidentia_model::{
+    Exhumation, GraveSite, MissingCase, PartialDate, Person, RecordBody, RecordKind, Remains, Viewer,
+};
 use evidentia_store::{ListQuery, RecordUpdate, StoredRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -58,7 +60,12 @@ async fn visible(state: &AppState, viewer: &Viewer, kind: RecordKind, id: Uuid) 
 }
 
 /// The change of `current` to `body`, checked as any change is.
-fn change_of<B: RecordBody>(state: &AppState, caller: &Caller, current: &StoredRecord, body: &B) -> ApiResult<RecordUpdate> {
+fn change_of<B: RecordBody>(
+    state: &AppState,
+    caller: &Caller,
+    current: &StoredRecord,
+    body: &B,
+) -> ApiResult<RecordUpdate> {
     records::validate(state, body, current.meta.classification)?;
     Ok(RecordUpdate {
         kind: B::KIND,
@@ -125,9 +132,15 @@ pub async fn add_recovery(
         ));
     }
     if let Some(remains) = input.remains_id
-        && visible(&state, &caller.viewer, RecordKind::Remains, remains).await?.is_none()
+        && visible(&state, &caller.viewer, RecordKind::Remains, remains)
+            .await?
+            .is_none()
     {
-        return Err(ApiError::invalid_field("remains_id", "not_found", format!("no remains {remains}")));
+        return Err(ApiError::invalid_field(
+            "remains_id",
+            "not_found",
+            format!("no remains {remains}"),
+        ));
     }
     let entry = RecoveryEntry {
         item_number: input.item_number,
@@ -262,7 +275,10 @@ pub async fn identify(
             ));
         };
         if !viewer.may_write(person_record.meta.organisation_id) {
-            return Err(records::unauthorised_or_forbidden(viewer, "change the person identified"));
+            return Err(records::unauthorised_or_forbidden(
+                viewer,
+                "change the person identified",
+            ));
         }
         let cases = cases_of(
             &state,
@@ -272,7 +288,10 @@ pub async fn identify(
         )
         .await?;
         if cases.iter().any(|c| !viewer.may_write(c.meta.organisation_id)) {
-            return Err(records::unauthorised_or_forbidden(viewer, "close the person's missing-person cases"));
+            return Err(records::unauthorised_or_forbidden(
+                viewer,
+                "close the person's missing-person cases",
+            ));
         }
         remains.status = RemainsStatus::Identified;
         remains.identified_as = Some(input.person_id);
@@ -300,7 +319,9 @@ pub async fn identify(
             Ok(changed) => {
                 let mut changed = changed.into_iter();
                 let (Some(remains), Some(person)) = (changed.next(), changed.next()) else {
-                    return Err(ApiError::Internal("an identification changed fewer records than asked".into()));
+                    return Err(ApiError::Internal(
+                        "an identification changed fewer records than asked".into(),
+                    ));
                 };
                 return Ok((
                     records::record_headers(&remains, "remains"),
@@ -338,7 +359,10 @@ pub async fn withdraw_identification(
     loop {
         let current = records::read(&state, &caller, RecordKind::Remains, id).await?;
         if !viewer.may_write(current.meta.organisation_id) {
-            return Err(records::unauthorised_or_forbidden(viewer, "withdraw this identification"));
+            return Err(records::unauthorised_or_forbidden(
+                viewer,
+                "withdraw this identification",
+            ));
         }
         let mut remains: Remains = body_of(&current)?;
         let Some(person_id) = remains.identified_as else {
@@ -346,7 +370,10 @@ pub async fn withdraw_identification(
         };
         let cases = cases_of(&state, &caller, person_id, &[MissingStatus::Identified]).await?;
         if cases.iter().any(|c| !viewer.may_write(c.meta.organisation_id)) {
-            return Err(records::unauthorised_or_forbidden(viewer, "reopen the person's missing-person cases"));
+            return Err(records::unauthorised_or_forbidden(
+                viewer,
+                "reopen the person's missing-person cases",
+            ));
         }
         remains.status = RemainsStatus::CandidateMatch;
         remains.identified_as = None;
@@ -461,7 +488,10 @@ pub async fn candidates(
         &state,
         &caller,
         RecordKind::Remains,
-        &[RemainsStatus::Unidentified.as_str(), RemainsStatus::CandidateMatch.as_str()],
+        &[
+            RemainsStatus::Unidentified.as_str(),
+            RemainsStatus::CandidateMatch.as_str(),
+        ],
     )
     .await?;
     let mut scored: Vec<(f64, Vec<String>, &StoredRecord)> = Vec::new();
@@ -515,7 +545,12 @@ pub async fn candidates(
     let items = scored
         .into_iter()
         .map(|(score, reasons, r)| Candidate {
-            kind: if r.kind == RecordKind::Remains { "remains" } else { "person" }.to_owned(),
+            kind: if r.kind == RecordKind::Remains {
+                "remains"
+            } else {
+                "person"
+            }
+            .to_owned(),
             id: r.meta.id,
             score: (score * 10.0).round() / 10.0,
             reasons,

@@ -81,8 +81,14 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(resources::involvements::list, resources::involvements::create))
         .routes(routes!(resources::involvements::read, resources::involvements::change))
         .routes(routes!(resources::involvements::history))
-        .routes(routes!(resources::missing_cases::list, resources::missing_cases::create))
-        .routes(routes!(resources::missing_cases::read, resources::missing_cases::change))
+        .routes(routes!(
+            resources::missing_cases::list,
+            resources::missing_cases::create
+        ))
+        .routes(routes!(
+            resources::missing_cases::read,
+            resources::missing_cases::change
+        ))
         .routes(routes!(resources::missing_cases::history))
         .routes(routes!(missing::candidates))
         .routes(routes!(resources::grave_sites::list, resources::grave_sites::create))

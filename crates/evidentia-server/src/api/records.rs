@@ -179,7 +179,9 @@ pub(crate) async fn check_links<B: RecordBody>(state: &AppState, viewer: &Viewer
 
 pub(crate) fn validate<B: RecordBody>(state: &AppState, body: &B, classification: Classification) -> ApiResult<()> {
     let vocabularies = state.vocabularies();
-    let mut errors = evidentia_model::validate(body, classification, &vocabularies).err().unwrap_or_default();
+    let mut errors = evidentia_model::validate(body, classification, &vocabularies)
+        .err()
+        .unwrap_or_default();
     let mut dates = evidentia_model::FieldErrors::new();
     body.validate_dates(state.clock.now().date(), &mut dates);
     errors.extend(dates.into_vec());

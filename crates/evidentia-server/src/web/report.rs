@@ -146,7 +146,11 @@ fn read(form: &Form) -> (JsonForm, JsonForm, Map<String, Value>) {
     let mut person = JsonForm::default();
     let mut case = JsonForm::default();
     let mut values = Map::new();
-    for field in PERSON_FIELDS.iter().chain(&CASE_FIELDS).chain(&["sex", "consent_to_share"]) {
+    for field in PERSON_FIELDS
+        .iter()
+        .chain(&CASE_FIELDS)
+        .chain(&["sex", "consent_to_share"])
+    {
         let value = form.get(field);
         values.insert((*field).to_owned(), Value::String(value.to_owned()));
         let target = if PERSON_FIELDS.contains(field) || *field == "sex" {
@@ -210,12 +214,16 @@ pub async fn submit(State(state): State<AppState>, form: Form) -> ApiResult<Resp
             return super::html(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let org = state.store.organisation_by_name(&organisation).await.map_err(|e| match e {
-        evidentia_store::StoreError::NotFound => {
-            ApiError::Internal(format!("public_reports_organisation {organisation:?} does not exist"))
-        }
-        other => other.into(),
-    })?;
+    let org = state
+        .store
+        .organisation_by_name(&organisation)
+        .await
+        .map_err(|e| match e {
+            evidentia_store::StoreError::NotFound => {
+                ApiError::Internal(format!("public_reports_organisation {organisation:?} does not exist"))
+            }
+            other => other.into(),
+        })?;
     let person_id = state.clock.new_id();
     let mut case = case;
     case.insert("person_id".into(), Value::String(person_id.to_string()));

@@ -398,7 +398,11 @@ async fn every_route_answers_every_caller_as_the_rules_say() {
                 let body = match (method.as_str(), path.as_str()) {
                     ("post", "/incidents" | "/persons" | "/evidence") => Some(body_for(&path[1..], "", "")),
                     ("post", "/missing-cases" | "/exhumations") => {
-                        let kind = if path == "/exhumations" { "grave-sites" } else { "persons" };
+                        let kind = if path == "/exhumations" {
+                            "grave-sites"
+                        } else {
+                            "persons"
+                        };
                         let linked = targets
                             .iter()
                             .find(|t| t.kind == kind && t.classification == "internal")

@@ -78,10 +78,34 @@ async fn each_kind_is_created_changed_and_kept_in_history() {
     assert_eq!(remains["status"], "unidentified");
 
     for (path, record, patch, field, value) in [
-        ("missing-cases", &case, json!({"status": "located_deceased"}), "status", json!("located_deceased")),
-        ("grave-sites", &site, json!({"status": "secured", "protection": "fenced"}), "status", json!("secured")),
-        ("exhumations", &exhumation, json!({"ended_at": "2023-06-20"}), "ended_at", json!("2023-06-20")),
-        ("remains", &remains, json!({"status": "candidate_match"}), "status", json!("candidate_match")),
+        (
+            "missing-cases",
+            &case,
+            json!({"status": "located_deceased"}),
+            "status",
+            json!("located_deceased"),
+        ),
+        (
+            "grave-sites",
+            &site,
+            json!({"status": "secured", "protection": "fenced"}),
+            "status",
+            json!("secured"),
+        ),
+        (
+            "exhumations",
+            &exhumation,
+            json!({"ended_at": "2023-06-20"}),
+            "ended_at",
+            json!("2023-06-20"),
+        ),
+        (
+            "remains",
+            &remains,
+            json!({"status": "candidate_match"}),
+            "status",
+            json!("candidate_match"),
+        ),
     ] {
         let url = format!("/api/v1/{path}/{}", id(record));
         let (status, changed) = answer(app.patch(&url, "investigator", 1, &patch).await).await;
@@ -98,7 +122,11 @@ async fn each_kind_is_created_changed_and_kept_in_history() {
         if let Some(s) = status_value {
             let (_, list) = answer(app.get(&format!("/api/v1/{path}?status={s}"), Some("viewer")).await).await;
             assert!(
-                list["items"].as_array().unwrap().iter().any(|i| i["id"] == record["id"]),
+                list["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|i| i["id"] == record["id"]),
                 "{path}: {list}"
             );
         }
@@ -110,7 +138,11 @@ async fn each_kind_is_created_changed_and_kept_in_history() {
     )
     .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
-    let (_, list) = answer(app.get("/api/v1/grave-sites?hazard=mines&type=mass", Some("viewer")).await).await;
+    let (_, list) = answer(
+        app.get("/api/v1/grave-sites?hazard=mines&type=mass", Some("viewer"))
+            .await,
+    )
+    .await;
     assert!(list["items"].as_array().unwrap().iter().any(|i| i["id"] == site["id"]));
 }
 
@@ -124,7 +156,11 @@ async fn bad_records_are_refused_naming_each_field() {
             json!({"case_number": "PM-9", "age_range": {"min": 50, "max": 40}, "recovered_at": "2030-01"}),
             vec!["age_range.min", "recovered_at"],
         ),
-        ("remains", json!({"case_number": " ", "status": "identified"}), vec!["case_number", "status"]),
+        (
+            "remains",
+            json!({"case_number": " ", "status": "identified"}),
+            vec!["case_number", "status"],
+        ),
         (
             "remains",
             json!({"case_number": "PM-9", "identified_as": id(&person)}),
@@ -137,7 +173,11 @@ async fn bad_records_are_refused_naming_each_field() {
             vec!["boundary.coordinates.0"],
         ),
         ("grave-sites", json!({"name": "No type"}), vec!["type"]),
-        ("grave-sites", json!({"name": "Count", "type": "mass", "estimated_individuals": -1}), vec!["estimated_individuals"]),
+        (
+            "grave-sites",
+            json!({"name": "Count", "type": "mass", "estimated_individuals": -1}),
+            vec!["estimated_individuals"],
+        ),
         (
             "missing-cases",
             json!({"person_id": id(&person), "last_seen": {"period": {"from": "2022-05", "to": "2022-01"}}, "reported_at": "2025-01-01"}),
@@ -148,7 +188,11 @@ async fn bad_records_are_refused_naming_each_field() {
             json!({"person_id": id(&person), "reported_by": {"contact": "+000"}, "classification": "internal"}),
             vec!["classification"],
         ),
-        ("missing-cases", json!({"person_id": uuid::Uuid::nil()}), vec!["person_id"]),
+        (
+            "missing-cases",
+            json!({"person_id": uuid::Uuid::nil()}),
+            vec!["person_id"],
+        ),
         (
             "exhumations",
             json!({"grave_site_id": uuid::Uuid::nil(), "started_at": "2023-06", "ended_at": "2023-05"}),
@@ -175,7 +219,10 @@ async fn the_recovery_log_only_grows() {
     let app = TestApp::start().await;
     let site = grave(&app).await;
     let exhumation = app
-        .create("/api/v1/exhumations", json!({"grave_site_id": id(&site), "team": "Field team 1"}))
+        .create(
+            "/api/v1/exhumations",
+            json!({"grave_site_id": id(&site), "team": "Field team 1"}),
+        )
         .await;
     let path = format!("/api/v1/exhumations/{}/recovery-log", id(&exhumation));
     let item = json!({"item_number": "B-001", "description": "skull and mandible", "position": {"x": 1.5, "y": 2.0, "depth": 0.8}, "recovered_at": "2024-04-30"});
@@ -196,13 +243,26 @@ async fn the_recovery_log_only_grows() {
 
     for (body, field) in [
         (json!({"item_number": "B-001"}), "item_number"),
-        (json!({"item_number": "B-003", "recovered_at": "2024-06-01"}), "recovered_at"),
-        (json!({"item_number": "B-004", "position": {"lat": 95.0, "lon": 31.0}}), "position.lat"),
-        (json!({"item_number": "B-005", "remains_id": uuid::Uuid::nil()}), "remains_id"),
+        (
+            json!({"item_number": "B-003", "recovered_at": "2024-06-01"}),
+            "recovered_at",
+        ),
+        (
+            json!({"item_number": "B-004", "position": {"lat": 95.0, "lon": 31.0}}),
+            "position.lat",
+        ),
+        (
+            json!({"item_number": "B-005", "remains_id": uuid::Uuid::nil()}),
+            "remains_id",
+        ),
         (json!({"item_number": "B-006", "colour": "red"}), "colour"),
     ] {
         let (status, problem) = answer(app.post(&path, "investigator", &body).await).await;
-        assert_eq!((status, fields(&problem)), (422, vec![field.to_owned()]), "{body}: {problem}");
+        assert_eq!(
+            (status, fields(&problem)),
+            (422, vec![field.to_owned()]),
+            "{body}: {problem}"
+        );
     }
     // Not by patch, not on creation.
     let url = format!("/api/v1/exhumations/{}", id(&exhumation));
@@ -211,7 +271,11 @@ async fn the_recovery_log_only_grows() {
     // Not by those who may not change the exhumation.
     let (status, _) = answer(app.post(&path, "analyst", &json!({"item_number": "B-009"})).await).await;
     assert_eq!(status, 403);
-    let (status, _) = answer(app.post(&path, "other_investigator", &json!({"item_number": "B-009"})).await).await;
+    let (status, _) = answer(
+        app.post(&path, "other_investigator", &json!({"item_number": "B-009"}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 403, "an internal exhumation is visible but not theirs");
 }
 
@@ -252,17 +316,33 @@ async fn an_identification_closes_the_case_and_logs_each_change() {
         .await,
     )
     .await;
-    assert_eq!((status, fields(&problem)), (422, vec!["person_id".to_owned()]), "{problem}");
+    assert_eq!(
+        (status, fields(&problem)),
+        (422, vec!["person_id".to_owned()]),
+        "{problem}"
+    );
     assert!(!problem.to_string().contains("Hidden"));
     let (status, problem) = answer(
-        app.post(&path, "investigator", &json!({"person_id": id(&person), "method": "psychic", "confirmed_by": "x"}))
-            .await,
+        app.post(
+            &path,
+            "investigator",
+            &json!({"person_id": id(&person), "method": "psychic", "confirmed_by": "x"}),
+        )
+        .await,
     )
     .await;
-    assert_eq!((status, fields(&problem)), (422, vec!["method".to_owned()]), "{problem}");
+    assert_eq!(
+        (status, fields(&problem)),
+        (422, vec!["method".to_owned()]),
+        "{problem}"
+    );
     let (status, problem) = answer(
-        app.post(&path, "investigator", &json!({"person_id": id(&person), "method": "dna", "confirmed_by": " "}))
-            .await,
+        app.post(
+            &path,
+            "investigator",
+            &json!({"person_id": id(&person), "method": "dna", "confirmed_by": " "}),
+        )
+        .await,
     )
     .await;
     assert_eq!(
@@ -279,10 +359,18 @@ async fn an_identification_closes_the_case_and_logs_each_change() {
     assert_eq!(identified["identification"]["method"], "dna");
     assert_eq!(identified["version"], 2);
 
-    let (_, p) = answer(app.get(&format!("/api/v1/persons/{}", id(&person)), Some("viewer")).await).await;
+    let (_, p) = answer(
+        app.get(&format!("/api/v1/persons/{}", id(&person)), Some("viewer"))
+            .await,
+    )
+    .await;
     assert_eq!(p["status"], "killed");
     assert_eq!(p["version"], 2);
-    let (_, c) = answer(app.get(&format!("/api/v1/missing-cases/{}", id(&case)), Some("viewer")).await).await;
+    let (_, c) = answer(
+        app.get(&format!("/api/v1/missing-cases/{}", id(&case)), Some("viewer"))
+            .await,
+    )
+    .await;
     assert_eq!(c["status"], "identified");
     assert_eq!(c["version"], 2);
     assert_eq!(answer_body["missing_cases"][0]["id"], case["id"]);
@@ -314,8 +402,16 @@ async fn an_identification_closes_the_case_and_logs_each_change() {
     let (status, _) = answer(app.post(&path, "investigator", &body).await).await;
     assert_eq!(status, 409);
     let url = format!("/api/v1/remains/{}", id(&remains));
-    let (status, problem) = answer(app.patch(&url, "investigator", 2, &json!({"status": "unidentified"})).await).await;
-    assert_eq!((status, fields(&problem)), (422, vec!["status".to_owned()]), "{problem}");
+    let (status, problem) = answer(
+        app.patch(&url, "investigator", 2, &json!({"status": "unidentified"}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, fields(&problem)),
+        (422, vec!["status".to_owned()]),
+        "{problem}"
+    );
 
     // A mistaken identification is withdrawn: the case opens again.
     let r = app
@@ -327,7 +423,11 @@ async fn an_identification_closes_the_case_and_logs_each_change() {
     assert_eq!(status, 200, "{withdrawn}");
     assert_eq!(withdrawn["remains"]["status"], "candidate_match");
     assert!(withdrawn["remains"].get("identified_as").is_none());
-    let (_, c) = answer(app.get(&format!("/api/v1/missing-cases/{}", id(&case)), Some("viewer")).await).await;
+    let (_, c) = answer(
+        app.get(&format!("/api/v1/missing-cases/{}", id(&case)), Some("viewer"))
+            .await,
+    )
+    .await;
     assert_eq!(c["status"], "open");
 }
 
@@ -351,8 +451,15 @@ async fn an_identification_needs_the_right_to_change_every_visible_record() {
     let (status, problem) = answer(app.post(&path, "investigator", &body).await).await;
     assert_eq!(status, 403, "{problem}");
     // Nothing changed.
-    let (_, r) = answer(app.get(&format!("/api/v1/remains/{}", id(&remains)), Some("viewer")).await).await;
-    assert_eq!((r["status"].clone(), r["version"].clone()), (json!("unidentified"), json!(1)));
+    let (_, r) = answer(
+        app.get(&format!("/api/v1/remains/{}", id(&remains)), Some("viewer"))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (r["status"].clone(), r["version"].clone()),
+        (json!("unidentified"), json!(1))
+    );
 }
 
 #[tokio::test]
@@ -417,7 +524,9 @@ async fn candidates_rank_the_true_match_first_with_reasons_and_hide_what_the_cal
         assert!(reasons.contains(&expected), "{reasons:?}");
     }
     assert!(
-        reasons.iter().any(|r| r.starts_with("clothing: ") && r.contains("shares 2 words")),
+        reasons
+            .iter()
+            .any(|r| r.starts_with("clothing: ") && r.contains("shares 2 words")),
         "{reasons:?}"
     );
     let person_reasons = items[position(&deceased).unwrap()]["reasons"].to_string();
