@@ -300,7 +300,7 @@ pub fn search_for_missing(data: &DemoData) -> MissingData {
 
     let identified = first.0;
     let sex_of = |p: &DemoRecord<evidentia_model::Person>| p.body.sex;
-    let third = chosen[2];
+    let third = chosen[2].0;
     let remains_bodies = [
         Remains {
             case_number: "PM-2024-0041".into(),

@@ -478,15 +478,22 @@ pub async fn candidates(
             other => return Err(ApiError::bad_field(other, "is not a parameter of this request")),
         }
     }
-    let case_record = records::read(&state, &caller, RecordKind::MissingCase, id).await?;
+    let items = candidates_of(&state, &caller, id, limit).await?;
+    Ok(Json(CandidatePage { items }))
+}
+
+/// The candidates for missing-person case `id`, best first, at most `limit`: what
+/// `GET /missing-cases/{id}/candidates` answers and the case's page shows.
+pub async fn candidates_of(state: &AppState, caller: &Caller, id: Uuid, limit: usize) -> ApiResult<Vec<Candidate>> {
+    let case_record = records::read(state, caller, RecordKind::MissingCase, id).await?;
     let case: MissingCase = body_of(&case_record)?;
-    let person = match visible(&state, &caller.viewer, RecordKind::Person, case.person_id).await? {
+    let person = match visible(state, &caller.viewer, RecordKind::Person, case.person_id).await? {
         Some(p) => Some(body_of::<Person>(&p)?),
         None => None,
     };
     let remains = scan(
-        &state,
-        &caller,
+        state,
+        caller,
         RecordKind::Remains,
         &[
             RemainsStatus::Unidentified.as_str(),
@@ -503,7 +510,7 @@ pub async fn candidates(
                 if let Some(point) = sites.get(&site_id) {
                     *point
                 } else {
-                    let point = match visible(&state, &caller.viewer, RecordKind::GraveSite, site_id).await? {
+                    let point = match visible(state, &caller.viewer, RecordKind::GraveSite, site_id).await? {
                         Some(s) => body_of::<GraveSite>(&s)?.point(),
                         None => None,
                     };
@@ -517,7 +524,7 @@ pub async fn candidates(
         scored.push((s.score, s.reasons, r));
     }
     let deceased: Vec<StoredRecord> = if person.is_some() {
-        scan(&state, &caller, RecordKind::Person, &[PersonStatus::Killed.as_str()])
+        scan(state, caller, RecordKind::Person, &[PersonStatus::Killed.as_str()])
             .await?
             .into_iter()
             .filter(|p| p.meta.id != case.person_id)
@@ -541,8 +548,8 @@ pub async fn candidates(
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.meta.id.cmp(&b.2.meta.id)));
     scored.truncate(limit);
     let shown: Vec<&StoredRecord> = scored.iter().map(|s| s.2).collect();
-    crate::audit::confidential_reads(&state, &caller, shown).await?;
-    let items = scored
+    crate::audit::confidential_reads(state, caller, shown).await?;
+    Ok(scored
         .into_iter()
         .map(|(score, reasons, r)| Candidate {
             kind: if r.kind == RecordKind::Remains {
@@ -556,6 +563,5 @@ pub async fn candidates(
             reasons,
             record: records::record_json(r),
         })
-        .collect();
-    Ok(Json(CandidatePage { items }))
+        .collect())
 }

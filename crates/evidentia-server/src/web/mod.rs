@@ -15,6 +15,7 @@ mod history;
 pub mod i18n;
 mod incidents;
 mod map;
+mod missing;
 mod persons;
 mod portal;
 mod report;
@@ -58,6 +59,8 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/persons/new", get(persons::new_form))
         .route("/persons/{id}", get(persons::page).post(persons::update))
         .route("/persons/{id}/edit", get(persons::edit_form))
+        .route("/missing-cases", get(missing::list))
+        .route("/missing-cases/{id}", get(missing::page))
         .route("/map", get(map::staff_map))
         .route("/map/incidents.geojson", get(map::staff_points).layer(compressed()))
         .route("/timeline", get(map::staff_timeline))

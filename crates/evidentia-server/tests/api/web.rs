@@ -862,3 +862,52 @@ async fn public_reports_are_rate_limited() {
     assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 5, "{statuses:?}");
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
 }
+
+#[tokio::test]
+async fn staff_see_missing_person_cases_with_their_candidates() {
+    let app = TestApp::start().await;
+    let person = app
+        .create(
+            "/api/v1/persons",
+            json!({"given_name": "Stepan", "family_name": "Hordiienko", "sex": "male", "status": "missing"}),
+        )
+        .await;
+    let case = app
+        .create(
+            "/api/v1/missing-cases",
+            json!({"person_id": person["id"], "classification": "restricted",
+                   "last_seen": {"period": {"from": "2023-01-10"}, "place": {"place_name": "Mill pond"}},
+                   "ante_mortem": {"clothing": "orange raincoat"}}),
+        )
+        .await;
+    app.create(
+        "/api/v1/remains",
+        json!({"case_number": "PM-ORANGE", "classification": "restricted", "sex_estimate": "male",
+               "post_mortem": {"clothing": "torn orange raincoat"}}),
+    )
+    .await;
+    let case_id = case["id"].as_str().unwrap();
+    let (status, html) = page(&app, "/missing-cases", Some("viewer")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Stepan Hordiienko") && html.contains("Mill pond"),
+        "{html}"
+    );
+    let (status, html) = page(&app, &format!("/missing-cases/{case_id}"), Some("viewer")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("id=\"candidates\"") && html.contains("PM-ORANGE"),
+        "{html}"
+    );
+    assert!(
+        html.contains("clothing: &#39;orange raincoat&#39; shares 2 words") || html.contains("shares 2 words"),
+        "{html}"
+    );
+    // Another organisation sees neither the restricted case nor its name in the list.
+    let (status, _) = page(&app, &format!("/missing-cases/{case_id}"), Some("outsider")).await;
+    assert_eq!(status, 404);
+    let (_, html) = page(&app, "/missing-cases", Some("outsider")).await;
+    assert!(!html.contains("Mill pond"));
+    let (status, _) = page(&app, "/missing-cases", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "staff pages need a sign-in");
+}
