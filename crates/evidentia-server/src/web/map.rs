@@ -52,6 +52,8 @@ pub struct MapPage {
     pub errors: Errors,
     pub action: &'static str,
     pub points: String,
+    /// The grave sites' GeoJSON, on the staff map only ("" elsewhere).
+    pub graves: String,
     pub map: MapConfig,
 }
 
@@ -64,6 +66,11 @@ pub fn map_page(state: &AppState, ctx: &Ctx, c: Chrome, raw: Option<&str>, base:
         errors: Errors::default(),
         action: base,
         points: format!("{base}/incidents.geojson?{query}"),
+        graves: if base == "/map" {
+            "/map/grave-sites.geojson".to_owned()
+        } else {
+            String::new()
+        },
         map: map_config(state),
     }
 }
@@ -129,6 +136,43 @@ pub async fn points(
 pub async fn staff_points(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> ApiResult<Response> {
     ctx.require_staff()?;
     points(&state, &ctx, &ctx.caller, raw.as_deref(), "/incidents").await
+}
+
+/// `GET /map/grave-sites.geojson`: the grave sites with a location that the reader may see.
+pub async fn staff_graves(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Response> {
+    ctx.require_staff()?;
+    let mut q =
+        evidentia_store::ListQuery::new(Some(evidentia_model::RecordKind::GraveSite), ctx.caller.viewer.clone());
+    q.bbox = Some(BoundingBox {
+        min_lat: -90.0,
+        min_lon: -180.0,
+        max_lat: 90.0,
+        max_lon: 180.0,
+    });
+    q.limit = 500;
+    let mut features = Vec::new();
+    loop {
+        let page = records::page(&state, &ctx.caller, &q).await?;
+        for r in &page.items {
+            let Ok(site) = serde_json::from_value::<evidentia_model::GraveSite>(r.body.clone()) else {
+                continue;
+            };
+            let Some((lat, lon)) = site.point() else { continue };
+            features.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "title": site.name,
+                    "when": ctx.lang.t(&format!("grave_status.{}", site.status.as_str())),
+                },
+            }));
+        }
+        match page.next {
+            Some(after) if features.len() < MOST_POINTS => q.after = Some(after),
+            _ => break,
+        }
+    }
+    Ok(Json(json!({"type": "FeatureCollection", "features": features})).into_response())
 }
 
 /// One bar of the chart.

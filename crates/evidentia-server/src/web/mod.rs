@@ -63,6 +63,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/missing-cases/{id}", get(missing::page))
         .route("/map", get(map::staff_map))
         .route("/map/incidents.geojson", get(map::staff_points).layer(compressed()))
+        .route("/map/grave-sites.geojson", get(map::staff_graves).layer(compressed()))
         .route("/timeline", get(map::staff_timeline))
         .route("/portal", get(portal::list))
         .route("/portal/incidents/{id}", get(portal::incident))

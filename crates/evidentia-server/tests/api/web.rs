@@ -911,3 +911,35 @@ async fn staff_see_missing_person_cases_with_their_candidates() {
     let (status, _) = page(&app, "/missing-cases", None).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "staff pages need a sign-in");
 }
+
+#[tokio::test]
+async fn the_staff_map_shows_the_grave_sites_the_reader_may_see() {
+    let app = TestApp::start().await;
+    app.create(
+        "/api/v1/grave-sites",
+        json!({"name": "Quarry grave", "type": "mass", "status": "secured", "classification": "restricted",
+               "boundary": {"type": "Polygon", "coordinates": [[[31.0, 47.0], [31.02, 47.0], [31.02, 47.02], [31.0, 47.0]]]}}),
+    )
+    .await;
+    let (status, html) = page(&app, "/map", Some("viewer")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-graves=\"/map/grave-sites.geojson\""), "{html}");
+    let (status, geo) = page(&app, "/map/grave-sites.geojson", Some("viewer")).await;
+    assert_eq!(status, 200);
+    let geo: serde_json::Value = serde_json::from_str(&geo).unwrap();
+    let quarry = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["title"] == "Quarry grave")
+        .unwrap_or_else(|| panic!("{geo}"));
+    assert_eq!(quarry["properties"]["when"], "Secured");
+    let lat = quarry["geometry"]["coordinates"][1].as_f64().unwrap();
+    assert!((lat - 47.0067).abs() < 0.001, "the boundary's centre: {lat}");
+    let (_, geo) = page(&app, "/map/grave-sites.geojson", Some("outsider")).await;
+    assert!(!geo.contains("Quarry grave"), "restricted to its organisation");
+    let (status, _) = page(&app, "/map/grave-sites.geojson", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, "/portal/map", None).await;
+    assert!(html.contains("data-graves=\"\""), "the portal shows no grave sites");
+}
