@@ -460,6 +460,10 @@ fn label(record: &StoredRecord) -> String {
         ),
         RecordKind::Recipient => text_at(b, &["name"]).unwrap_or("(unnamed)").to_owned(),
         RecordKind::Communication => text_at(b, &["subject"]).unwrap_or("(untitled)").to_owned(),
+        RecordKind::GraveSite => text_at(b, &["name"]).unwrap_or("(unnamed grave site)").to_owned(),
+        RecordKind::Remains => text_at(b, &["case_number"]).unwrap_or("(remains)").to_owned(),
+        RecordKind::MissingCase => "missing-person case".to_owned(),
+        RecordKind::Exhumation => "exhumation".to_owned(),
     }
 }
 

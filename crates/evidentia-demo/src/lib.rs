@@ -18,11 +18,14 @@
 //!   recorded a second time in another script or spelling (deliberate near-duplicates), with
 //!   statuses and death dates that agree with what happened to them;
 //! * involvements linking every person to at least one incident: the named killed, injured,
-//!   missing and detained, witnesses, reporters and, rarely, a named alleged perpetrator.
+//!   missing and detained, witnesses, reporters and, rarely, a named alleged perpetrator;
+//! * the search for four of the missing ([`search_for_missing`]): their cases, two grave sites,
+//!   an exhumation with its recovery log, three remains and one identification.
 //!
 //! Every record passes `evidentia_model::validate` with its classification (a test checks it).
 
 mod incidents;
+mod missing;
 mod names;
 mod persons;
 mod places;
@@ -42,6 +45,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::incidents::{Draft, Who, chance};
+pub use crate::missing::{MissingData, search_for_missing};
 use crate::persons::{Context, Identity, Script, Style};
 pub use crate::places::{BOUNDS, COUNTRY, District, REGION, REGION_RU, REGION_UK, Settlement, districts, settlements};
 
@@ -55,6 +59,9 @@ pub const ORGANISATIONS: [&str; 3] = [
     "Northbank Human Rights Monitor (demo)",
     "Commission on Missing Persons (demo)",
 ];
+
+/// The demo organisation that receives reports of missing persons from the portal.
+pub const MISSING_PERSONS_OFFICE: &str = ORGANISATIONS[2];
 
 /// How many records to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -514,3 +514,51 @@ fn survivors_of_sexual_violence_are_protected() {
         assert!(matches!(inv.body.role, InvolvementRole::Reporter));
     }
 }
+
+#[test]
+fn the_search_for_the_missing_is_valid_and_consistent() {
+    let data = default_data();
+    let search = search_for_missing(data);
+    assert_eq!(search.missing_cases.len(), 4);
+    assert_eq!(search.grave_sites.len(), 2);
+    assert_eq!(search.exhumations.len(), 1);
+    assert_eq!(search.remains.len(), 3);
+    assert_eq!(search, search_for_missing(data), "deterministic");
+    let vocabularies = Vocabularies::defaults();
+    let today = time::macros::date!(2025 - 06 - 01);
+    fn check<B: RecordBody + std::fmt::Debug>(records: &[DemoRecord<B>], v: &Vocabularies, today: time::Date) {
+        let mut seen = HashSet::new();
+        check_ids_and_times(records, &mut seen);
+        for r in records {
+            validate(&r.body, r.classification, v).unwrap_or_else(|e| panic!("{e:?}\n{:?}", r.body));
+            let mut errors = evidentia_model::FieldErrors::new();
+            r.body.validate_dates(today, &mut errors);
+            assert!(errors.is_empty(), "{errors:?}");
+        }
+    }
+    check(&search.missing_cases, &vocabularies, today);
+    check(&search.grave_sites, &vocabularies, today);
+    check(&search.exhumations, &vocabularies, today);
+    check(&search.remains, &vocabularies, today);
+    let persons: HashMap<_, _> = data.persons.iter().map(|p| (p.id, p)).collect();
+    for c in &search.missing_cases {
+        let p = persons[&c.body.person_id];
+        assert_eq!(p.body.status, PersonStatus::Missing);
+        assert!(p.classification <= Classification::Internal);
+    }
+    let identified: Vec<_> = search.remains.iter().filter_map(|r| r.body.identified_as).collect();
+    assert_eq!(identified, [search.identified.unwrap()]);
+    let closed: Vec<_> = search
+        .missing_cases
+        .iter()
+        .filter(|c| c.body.status == evidentia_model::missing::MissingStatus::Identified)
+        .map(|c| c.body.person_id)
+        .collect();
+    assert_eq!(
+        closed, identified,
+        "the identified person's case is closed as identified"
+    );
+    for text in search.grave_sites.iter().map(|g| format!("{:?}", g.body)) {
+        assert_neutral(&text, "grave site");
+    }
+}

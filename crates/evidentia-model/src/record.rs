@@ -25,10 +25,15 @@ pub enum RecordKind {
     // Communications with international bodies and the bodies they are sent to.
     Recipient,
     Communication,
+    // The search for the missing.
+    MissingCase,
+    GraveSite,
+    Exhumation,
+    Remains,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 11] = [
         Self::Incident,
         Self::Person,
         Self::Involvement,
@@ -37,6 +42,11 @@ impl RecordKind {
         // Communications
         Self::Recipient,
         Self::Communication,
+        // The search for the missing
+        Self::MissingCase,
+        Self::GraveSite,
+        Self::Exhumation,
+        Self::Remains,
     ];
 
     /// The stored name (`incident`).
@@ -50,6 +60,11 @@ impl RecordKind {
             // Communications
             Self::Recipient => "recipient",
             Self::Communication => "communication",
+            // The search for the missing
+            Self::MissingCase => "missing_case",
+            Self::GraveSite => "grave_site",
+            Self::Exhumation => "exhumation",
+            Self::Remains => "remains",
         }
     }
 
@@ -64,6 +79,11 @@ impl RecordKind {
             // Communications
             Self::Recipient => "recipients",
             Self::Communication => "communications",
+            // The search for the missing
+            Self::MissingCase => "missing-cases",
+            Self::GraveSite => "grave-sites",
+            Self::Exhumation => "exhumations",
+            Self::Remains => "remains",
         }
     }
 }
@@ -219,6 +239,13 @@ pub trait RecordBody: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     /// Fields only the server sets (a communication's frozen letter, for example): never accepted
     /// from a client, kept as they are by a patch.
     const SERVER_SET: &'static [&'static str] = &[];
+
+    /// Fields set only through their own route, as (field, route under the record): never set on
+    /// creation, never changed by a patch (a remains record's identification, for example).
+    const ROUTE_ONLY: &'static [(&'static str, &'static str)] = &[];
+
+    /// Checks the dates that may not be after `today` (time is a parameter, not read here).
+    fn validate_dates(&self, _today: time::Date, _errors: &mut FieldErrors) {}
 }
 
 /// Time and fresh identifiers, passed in so that tests and demo data are deterministic.

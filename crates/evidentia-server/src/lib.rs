@@ -33,6 +33,9 @@ pub struct ServerConfig {
     /// Map tiles for the web maps (`https://tiles.example.org/{z}/{x}/{y}.png`); `None` shows
     /// only the bundled offline outline of the region.
     pub map_tile_url: Option<String>,
+    /// The organisation (by name) whose staff receive reports of missing persons sent through the
+    /// portal; `None` turns the portal's report form off.
+    pub public_reports_organisation: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -43,6 +46,7 @@ impl Default for ServerConfig {
             session_lifetime: time::Duration::hours(12),
             max_upload_bytes: 8 * 1024 * 1024 * 1024,
             map_tile_url: None,
+            public_reports_organisation: None,
         }
     }
 }

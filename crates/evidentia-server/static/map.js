@@ -17,6 +17,25 @@
       pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 2, color: "#3b5166" }),
     }).addTo(map));
 
+  if (d.graves) {
+    // Grave sites, on the staff map: plain circles beside the clustered incidents.
+    fetch(d.graves, { credentials: "same-origin" })
+      .then((r) => r.json())
+      .then((geo) => {
+        for (const f of geo.features || []) {
+          const [lon, lat] = f.geometry.coordinates;
+          const box = document.createElement("div");
+          const name = document.createElement("strong");
+          name.textContent = f.properties.title;
+          box.append(name, document.createElement("br"), d.gravesLabel + " · " + f.properties.when);
+          L.circleMarker([lat, lon], { radius: 7, color: "#5a2d0c", fillColor: "#b5651d", fillOpacity: 0.8 })
+            .bindPopup(box)
+            .addTo(map);
+        }
+      })
+      .catch((e) => console.error("map graves:", e));
+  }
+
   if (d.points) {
     const cluster = L.markerClusterGroup();
     map.addLayer(cluster);

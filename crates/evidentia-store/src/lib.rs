@@ -341,11 +341,19 @@ pub trait Store: Send + Sync {
     async fn insert(&self, records: Vec<NewRecord>) -> Result<()>;
     /// Replaces a record's body if it is at `expected_version`, keeping the old one as history.
     async fn update(&self, update: RecordUpdate) -> Result<StoredRecord>;
+    /// Applies several changes in one transaction: all or none (an identification changes the
+    /// remains, the person and the person's cases together). A record out of date fails it all
+    /// with [`StoreError::Conflict`].
+    async fn update_all(&self, updates: Vec<RecordUpdate>) -> Result<Vec<StoredRecord>>;
     async fn get(&self, kind: RecordKind, id: Uuid) -> Result<StoredRecord>;
     /// A page of records the viewer may see.
     async fn list(&self, query: &ListQuery) -> Result<Page>;
     /// How many records the viewer may see match (ignores `limit`, `after` and `sort`).
     async fn count(&self, query: &ListQuery) -> Result<u64>;
+    /// The matching records that have a period, counted by the months their period starts and
+    /// ends in, as (`YYYYMM`, `YYYYMM`, records): a timeline in one query (ignores `limit`,
+    /// `after` and `sort`).
+    async fn month_spans(&self, query: &ListQuery) -> Result<Vec<(i32, i32, u64)>>;
     /// Every version, oldest first.
     async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<HistoryEntry>>;
 

@@ -25,7 +25,7 @@ use evidentia_log::{Event, Frontier, Hash};
 
 use crate::codec::{check_new, parse_classification, parse_kind, parse_role, search_keys, time_key};
 use crate::log::{MAX_LEAVES_PAGE, PendingLeaf, ProofQuery, db_int, from_db_int, hash_from_bytes};
-use crate::query::{Dialect, Param, RECORD_COLUMNS, cursor_key, list_sql};
+use crate::query::{Dialect, Param, RECORD_COLUMNS, Select, cursor_key, list_sql};
 use crate::{
     ApiToken, AuditEntry, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page, RecordUpdate,
     Result, SecondFactor, Session, Store, StoreError, StoredRecord, User, redact_url,
@@ -289,6 +289,81 @@ async fn write_index(tx: &deadpool_postgres::Transaction<'_>, records: &[(Uuid, 
 }
 
 /// Inserts one chunk of records, each table in one statement.
+/// Changes one record inside `tx` and answers it with the log leaves of the change.
+async fn update_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    u: &RecordUpdate,
+) -> Result<(StoredRecord, Vec<crate::log::PendingLeaf>)> {
+    // The row lock makes a concurrent update of the same record wait, then see the new version.
+    let stmt = tx
+        .prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = $1 AND r.kind = $2 FOR UPDATE"
+        ))
+        .await?;
+    let row = tx
+        .query_opt(&stmt, &[&u.id, &u.kind.as_str()])
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let old = record_from_row(&row)?;
+    let version = old.meta.version;
+    if version != u.expected_version {
+        return Err(StoreError::Conflict { current: version });
+    }
+    let stmt = tx
+            .prepare_cached(
+                "INSERT INTO record_history (record_id, version, classification, organisation_id, changed_at, changed_by, body)
+                 SELECT id, version, classification, organisation_id, updated_at, updated_by, body
+                 FROM records WHERE id = $1",
+            )
+            .await?;
+    tx.execute(&stmt, &[&u.id]).await?;
+    let (period_from, period_to) = u.index.period.unzip();
+    let (lat, lon) = u.index.point.unzip();
+    let stmt = tx
+        .prepare_cached(&format!(
+            "UPDATE records r SET version = r.version + 1, classification = $2, updated_at = $3, updated_by = $4,
+                     updated_key = $5, body = $6, label = $7, status = $8, published = $9, period_from = $10,
+                     period_to = $11, lat = $12, lon = $13, search_vec = {}
+                 WHERE r.id = $1
+                 RETURNING {RECORD_COLUMNS}",
+            search_vec("$14::text")
+        ))
+        .await?;
+    let row = tx
+        .query_one(
+            &stmt,
+            &[
+                &u.id,
+                &u.classification.as_str(),
+                &u.at,
+                &u.by,
+                &time_key(u.at),
+                &u.body,
+                &u.index.label,
+                &u.index.status,
+                &u.index.published,
+                &period_from,
+                &period_to,
+                &lat,
+                &lon,
+                &search_keys(&u.index),
+            ],
+        )
+        .await?;
+    let record = record_from_row(&row)?;
+    let stmt = tx
+        .prepare_cached("DELETE FROM record_terms WHERE record_id = $1")
+        .await?;
+    tx.execute(&stmt, &[&u.id]).await?;
+    let stmt = tx
+        .prepare_cached("DELETE FROM record_links WHERE record_id = $1")
+        .await?;
+    tx.execute(&stmt, &[&u.id]).await?;
+    write_index(tx, &[(u.id, &u.index)]).await?;
+    let leaves = crate::log::changed_leaves(&old, &record, &u.events)?;
+    Ok((record, leaves))
+}
+
 async fn insert_chunk(tx: &deadpool_postgres::Transaction<'_>, records: &[NewRecord]) -> Result<()> {
     let n = records.len();
     let mut ids = Vec::with_capacity(n);
@@ -1007,76 +1082,29 @@ impl Store for PostgresStore {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         lock_log(&tx).await?;
-        // The row lock makes a concurrent update of the same record wait, then see the new version.
-        let stmt = tx
-            .prepare_cached(&format!(
-                "SELECT {RECORD_COLUMNS} FROM records r WHERE r.id = $1 AND r.kind = $2 FOR UPDATE"
-            ))
-            .await?;
-        let row = tx
-            .query_opt(&stmt, &[&u.id, &u.kind.as_str()])
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let old = record_from_row(&row)?;
-        let version = old.meta.version;
-        if version != u.expected_version {
-            return Err(StoreError::Conflict { current: version });
-        }
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO record_history (record_id, version, classification, organisation_id, changed_at, changed_by, body)
-                 SELECT id, version, classification, organisation_id, updated_at, updated_by, body
-                 FROM records WHERE id = $1",
-            )
-            .await?;
-        tx.execute(&stmt, &[&u.id]).await?;
-        let (period_from, period_to) = u.index.period.unzip();
-        let (lat, lon) = u.index.point.unzip();
-        let stmt = tx
-            .prepare_cached(&format!(
-                "UPDATE records r SET version = r.version + 1, classification = $2, updated_at = $3, updated_by = $4,
-                     updated_key = $5, body = $6, label = $7, status = $8, published = $9, period_from = $10,
-                     period_to = $11, lat = $12, lon = $13, search_vec = {}
-                 WHERE r.id = $1
-                 RETURNING {RECORD_COLUMNS}",
-                search_vec("$14::text")
-            ))
-            .await?;
-        let row = tx
-            .query_one(
-                &stmt,
-                &[
-                    &u.id,
-                    &u.classification.as_str(),
-                    &u.at,
-                    &u.by,
-                    &time_key(u.at),
-                    &u.body,
-                    &u.index.label,
-                    &u.index.status,
-                    &u.index.published,
-                    &period_from,
-                    &period_to,
-                    &lat,
-                    &lon,
-                    &search_keys(&u.index),
-                ],
-            )
-            .await?;
-        let record = record_from_row(&row)?;
-        let stmt = tx
-            .prepare_cached("DELETE FROM record_terms WHERE record_id = $1")
-            .await?;
-        tx.execute(&stmt, &[&u.id]).await?;
-        let stmt = tx
-            .prepare_cached("DELETE FROM record_links WHERE record_id = $1")
-            .await?;
-        tx.execute(&stmt, &[&u.id]).await?;
-        write_index(&tx, &[(u.id, &u.index)]).await?;
-        let leaves = crate::log::changed_leaves(&old, &record, &u.events)?;
+        let (record, leaves) = update_in(&tx, &u).await?;
         append_leaves(&tx, leaves).await?;
         tx.commit().await?;
         Ok(record)
+    }
+
+    async fn update_all(&self, updates: Vec<RecordUpdate>) -> Result<Vec<StoredRecord>> {
+        if updates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        lock_log(&tx).await?;
+        let mut records = Vec::with_capacity(updates.len());
+        let mut leaves = Vec::new();
+        for u in &updates {
+            let (record, l) = update_in(&tx, u).await?;
+            records.push(record);
+            leaves.extend(l);
+        }
+        append_leaves(&tx, leaves).await?;
+        tx.commit().await?;
+        Ok(records)
     }
 
     async fn get(&self, kind: RecordKind, id: Uuid) -> Result<StoredRecord> {
@@ -1094,7 +1122,7 @@ impl Store for PostgresStore {
     }
 
     async fn list(&self, query: &ListQuery) -> Result<Page> {
-        let sql = list_sql(query, Dialect::Postgres, false);
+        let sql = list_sql(query, Dialect::Postgres, Select::Page);
         let (limit, sort) = (query.limit.clamp(1, 1000) as usize, query.sort);
         let client = self.client().await?;
         // Not prepared: the text varies with the filters, and each statement would stay cached on
@@ -1122,11 +1150,20 @@ impl Store for PostgresStore {
     }
 
     async fn count(&self, query: &ListQuery) -> Result<u64> {
-        let sql = list_sql(query, Dialect::Postgres, true);
+        let sql = list_sql(query, Dialect::Postgres, Select::Count);
         let client = self.client().await?;
         let row = client.query_typed_one(&sql.text, &typed_params(&sql.params)).await?;
         let n: i64 = col(&row, 0)?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn month_spans(&self, query: &ListQuery) -> Result<Vec<(i32, i32, u64)>> {
+        let sql = list_sql(query, Dialect::Postgres, Select::MonthSpans);
+        let client = self.client().await?;
+        let rows = client.query_typed(&sql.text, &typed_params(&sql.params)).await?;
+        rows.iter()
+            .map(|r| Ok(crate::query::month_span(col(r, 0)?, col(r, 1)?, col(r, 2)?)))
+            .collect()
     }
 
     async fn history(&self, kind: RecordKind, id: Uuid) -> Result<Vec<HistoryEntry>> {

@@ -168,11 +168,27 @@ fn classification_name(c: Classification) -> String {
     c.as_str().to_owned()
 }
 
-/// `SELECT` of a page (`count = false`) or of the number of matches.
-pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
+/// What a [`list_sql`] statement selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Select {
+    /// A page of records, sorted, after the cursor.
+    Page,
+    /// The number of matches.
+    Count,
+    /// The matches with a period, counted by (first month, last month) as `YYYYMM` numbers.
+    MonthSpans,
+}
+
+/// `SELECT` of a page, of the number of matches, or of their month spans.
+pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, select: Select) -> Sql {
     let mut sql = Sql::new(dialect);
-    if count {
+    if select == Select::Count {
         sql.push("SELECT COUNT(*) FROM records r WHERE 1 = 1");
+    } else if select == Select::MonthSpans {
+        sql.push(
+            "SELECT CAST(r.period_from / 100 AS BIGINT), CAST(r.period_to / 100 AS BIGINT), COUNT(*) \
+             FROM records r WHERE r.period_from IS NOT NULL AND r.period_to IS NOT NULL",
+        );
     } else {
         sql.push("SELECT ")
             .push(RECORD_COLUMNS)
@@ -248,8 +264,13 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
     if let Some(p) = q.published {
         sql.push(" AND r.published = ").bind(Param::Bool(p));
     }
-    if count {
-        return sql;
+    match select {
+        Select::Count => return sql,
+        Select::MonthSpans => {
+            sql.push(" GROUP BY 1, 2");
+            return sql;
+        }
+        Select::Page => {}
     }
     let key = sort_key(q.sort);
     let desc = descending(q.sort);
@@ -272,4 +293,13 @@ pub(crate) fn list_sql(q: &ListQuery, dialect: Dialect, count: bool) -> Sql {
     sql.push(" LIMIT ")
         .bind(Param::Int(i64::from(q.limit.clamp(1, 1000)) + 1));
     sql
+}
+
+/// One row of [`Select::MonthSpans`] as the store answers it.
+pub(crate) fn month_span(from: i64, to: i64, records: i64) -> (i32, i32, u64) {
+    (
+        i32::try_from(from).unwrap_or(i32::MAX),
+        i32::try_from(to).unwrap_or(i32::MAX),
+        u64::try_from(records).unwrap_or(0),
+    )
 }

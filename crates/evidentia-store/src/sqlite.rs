@@ -21,7 +21,7 @@ use crate::codec::{
     check_new, parse_classification, parse_kind, parse_role, parse_time, parse_uuid, search_keys, time_key, time_text,
 };
 use crate::log::{MAX_LEAVES_PAGE, PendingLeaf, ProofQuery, db_int, from_db_int, hash_from_bytes, peak_positions};
-use crate::query::{Dialect, Param, cursor_key, list_sql};
+use crate::query::{Dialect, Param, Select, cursor_key, list_sql};
 use crate::{
     ApiToken, AuditEntry, Cursor, HistoryEntry, ListQuery, Membership, NewRecord, Organisation, Page, RecordUpdate,
     Result, SecondFactor, Session, Store, StoreError, StoredRecord, User,
@@ -1028,12 +1028,32 @@ impl Store for SqliteStore {
         .map(|(record, _)| record)
     }
 
+    async fn update_all(&self, updates: Vec<RecordUpdate>) -> Result<Vec<StoredRecord>> {
+        if updates.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.write_logged(move |tx, leaves| {
+            let mut out = Vec::with_capacity(updates.len());
+            for update in &updates {
+                let (kind, id) = (update.kind, update.id);
+                let old = get_record(tx, kind, id)?;
+                update_record(tx, update)?;
+                let new = get_record(tx, kind, id)?;
+                leaves.extend(crate::log::changed_leaves(&old, &new, &update.events)?);
+                out.push(new);
+            }
+            Ok(out)
+        })
+        .await
+        .map(|(records, _)| records)
+    }
+
     async fn get(&self, kind: RecordKind, id: Uuid) -> Result<StoredRecord> {
         self.read(move |c| get_record(c, kind, id)).await
     }
 
     async fn list(&self, query: &ListQuery) -> Result<Page> {
-        let sql = list_sql(query, Dialect::Sqlite, false);
+        let sql = list_sql(query, Dialect::Sqlite, Select::Page);
         let (limit, sort) = (query.limit.clamp(1, 1000) as usize, query.sort);
         self.read(move |c| {
             let mut stmt = c.prepare_cached(&sql.text)?;
@@ -1061,7 +1081,7 @@ impl Store for SqliteStore {
     }
 
     async fn count(&self, query: &ListQuery) -> Result<u64> {
-        let sql = list_sql(query, Dialect::Sqlite, true);
+        let sql = list_sql(query, Dialect::Sqlite, Select::Count);
         self.read(move |c| {
             let n: i64 = c.query_row(
                 &sql.text,
@@ -1069,6 +1089,20 @@ impl Store for SqliteStore {
                 |r| r.get(0),
             )?;
             Ok(u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+
+    async fn month_spans(&self, query: &ListQuery) -> Result<Vec<(i32, i32, u64)>> {
+        let sql = list_sql(query, Dialect::Sqlite, Select::MonthSpans);
+        self.read(move |c| {
+            let mut stmt = c.prepare_cached(&sql.text)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(sql.params.iter().map(to_value)))?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                out.push(crate::query::month_span(row.get(0)?, row.get(1)?, row.get(2)?));
+            }
+            Ok(out)
         })
         .await
     }

@@ -350,6 +350,58 @@ async fn filters_find_what_they_should() {
 }
 
 #[tokio::test]
+async fn month_spans_count_records_by_the_months_their_periods_cover() {
+    let f = fixture().await;
+    let spanning: Incident = serde_json::from_value(json!({
+        "title": "Displacement from the valley",
+        "occurred": {"from": "2014-06-30", "to": "2014-08"},
+    }))
+    .unwrap();
+    let bodies = [
+        incident("Shelling of the market", "2014-07-17", "Oakridge", &[]),
+        incident("Shelling of the depot", "2014-07-02", "Oakridge", &[]),
+        incident("Detention at the crossing", "2016", "Far", &[]),
+        spanning,
+    ];
+    let mut records: Vec<_> = bodies
+        .iter()
+        .map(|b| f.new_record(f.org, Classification::Internal, b))
+        .collect();
+    // Seen by its own organisation only.
+    records.push(f.new_record(
+        f.other_org,
+        Classification::Restricted,
+        &incident("Restricted report", "2014-07-05", "Oakridge", &[]),
+    ));
+    f.store.insert(records).await.unwrap();
+
+    let spans = |viewer: Viewer, organisation: Uuid| {
+        let store = Arc::clone(&f.store);
+        let q = ListQuery {
+            organisation_id: Some(organisation),
+            ..ListQuery::new(Some(RecordKind::Incident), viewer)
+        };
+        async move {
+            let mut s = store.month_spans(&q).await.unwrap();
+            s.sort_unstable();
+            s
+        }
+    };
+    let investigator = f.staff(Role::Investigator);
+    assert_eq!(
+        spans(investigator.clone(), f.org).await,
+        vec![(201406, 201408, 1), (201407, 201407, 2), (201601, 201612, 1)],
+        "two in July 2014 share one row; a year covers its twelve months"
+    );
+    assert_eq!(
+        spans(investigator, f.other_org).await,
+        vec![],
+        "another organisation's restricted record"
+    );
+    assert_eq!(spans(Viewer::System, f.other_org).await, vec![(201407, 201407, 1)]);
+}
+
+#[tokio::test]
 async fn text_search_crosses_scripts() {
     let f = fixture().await;
     let people = [

@@ -73,6 +73,11 @@ pub async fn run(config: &Config, concurrency: usize, duration: Duration, paths:
             "/api/v1/incidents?limit=50&category=indiscriminate_attack&from=2015&to=2016".to_owned(),
             "/api/v1/search?q=Oleksandr".to_owned(),
             "/api/v1/persons?limit=50&q=Коваль".to_owned(),
+            // The staff application's and the public portal's pages, as browsers get them.
+            "/incidents".to_owned(),
+            "/incidents?q=Коваль".to_owned(),
+            "/portal".to_owned(),
+            "/portal/timeline".to_owned(),
         ]
     } else {
         paths

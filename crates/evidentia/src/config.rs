@@ -32,6 +32,9 @@ pub struct Config {
     /// Map tiles for the web maps, e.g. `https://tiles.example.org/{z}/{x}/{y}.png`; default none
     /// (the maps show the bundled outline of the region, offline).
     pub map_tile_url: Option<String>,
+    /// The organisation (by name) that receives reports of missing persons sent through the
+    /// portal's form; default none (the form is off). The demo uses its missing-persons commission.
+    pub public_reports_organisation: Option<String>,
 }
 
 impl Default for Config {
@@ -47,6 +50,7 @@ impl Default for Config {
             secure_cookies: false,
             session_hours: 12,
             map_tile_url: None,
+            public_reports_organisation: None,
         }
     }
 }
@@ -65,6 +69,7 @@ impl std::fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("session_hours", &self.session_hours)
             .field("map_tile_url", &self.map_tile_url)
+            .field("public_reports_organisation", &self.public_reports_organisation)
             .finish()
     }
 }
@@ -144,6 +149,9 @@ impl Config {
         }
         if let Some(v) = env("EVIDENTIA_MAP_TILE_URL") {
             config.map_tile_url = Some(v).filter(|v| !v.is_empty());
+        }
+        if let Some(v) = env("EVIDENTIA_PUBLIC_REPORTS_ORGANISATION") {
+            config.public_reports_organisation = Some(v).filter(|v| !v.is_empty());
         }
         if let Some(v) = &flags.data {
             config.data = v.clone();

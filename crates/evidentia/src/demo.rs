@@ -99,6 +99,7 @@ async fn load(store: &dyn Store, clock: &dyn Clock, data: &DemoData) -> Result<(
             }
         }
     }
+    let search = evidentia_demo::search_for_missing(data);
     let total = data.incidents.len() + data.persons.len() + data.involvements.len();
     let bar = indicatif::ProgressBar::new(total as u64).with_message("demo records");
     let mut records = Vec::with_capacity(total);
@@ -106,9 +107,28 @@ async fn load(store: &dyn Store, clock: &dyn Clock, data: &DemoData) -> Result<(
         records.push(to_new(r, &orgs, &investigators)?);
     }
     for r in &data.persons {
-        records.push(to_new(r, &orgs, &investigators)?);
+        if Some(r.id) == search.identified {
+            // Identified among the remains: recorded killed, as an identification records it.
+            let mut identified = r.clone();
+            identified.body.status = evidentia_model::person::PersonStatus::Killed;
+            records.push(to_new(&identified, &orgs, &investigators)?);
+        } else {
+            records.push(to_new(r, &orgs, &investigators)?);
+        }
     }
     for r in &data.involvements {
+        records.push(to_new(r, &orgs, &investigators)?);
+    }
+    for r in &search.grave_sites {
+        records.push(to_new(r, &orgs, &investigators)?);
+    }
+    for r in &search.exhumations {
+        records.push(to_new(r, &orgs, &investigators)?);
+    }
+    for r in &search.remains {
+        records.push(to_new(r, &orgs, &investigators)?);
+    }
+    for r in &search.missing_cases {
         records.push(to_new(r, &orgs, &investigators)?);
     }
     for chunk in records.chunks(BATCH) {
@@ -117,10 +137,13 @@ async fn load(store: &dyn Store, clock: &dyn Clock, data: &DemoData) -> Result<(
     }
     bar.finish_and_clear();
     eprintln!(
-        "created {} incidents, {} persons and {} involvements (fictional)",
+        "created {} incidents, {} persons, {} involvements, {} missing-person cases, {} grave sites and {} remains (fictional)",
         data.incidents.len(),
         data.persons.len(),
-        data.involvements.len()
+        data.involvements.len(),
+        search.missing_cases.len(),
+        search.grave_sites.len(),
+        search.remains.len(),
     );
     Ok(())
 }

@@ -3,10 +3,12 @@
 pub mod admin;
 pub mod body;
 pub mod bundles;
+pub mod candidates;
 pub mod communications;
 pub mod custody;
 pub mod duplicates;
 pub mod log;
+pub mod missing;
 pub mod params;
 pub mod records;
 pub mod reports;
@@ -35,7 +37,7 @@ use resources::{InvolvementInput, InvolvementPage, InvolvementRecord};
 #[openapi(
     info(
         title = "Evidentia API",
-        description = "Incidents, persons, evidence and their history. Errors are RFC 9457 problem documents; \
+        description = "Incidents, persons, evidence, missing-person cases, grave sites, exhumations, remains and their history. Errors are RFC 9457 problem documents; \
                        lists paginate with `limit` and an opaque `cursor`; changes take `If-Match: <version>`.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
@@ -103,6 +105,27 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(communications::add_response))
         .routes(routes!(communications::attach_bundle))
         .routes(routes!(reports::summary_report))
+        .routes(routes!(
+            resources::missing_cases::list,
+            resources::missing_cases::create
+        ))
+        .routes(routes!(
+            resources::missing_cases::read,
+            resources::missing_cases::change
+        ))
+        .routes(routes!(resources::missing_cases::history))
+        .routes(routes!(missing::candidates))
+        .routes(routes!(resources::grave_sites::list, resources::grave_sites::create))
+        .routes(routes!(resources::grave_sites::read, resources::grave_sites::change))
+        .routes(routes!(resources::grave_sites::history))
+        .routes(routes!(resources::exhumations::list, resources::exhumations::create))
+        .routes(routes!(resources::exhumations::read, resources::exhumations::change))
+        .routes(routes!(resources::exhumations::history))
+        .routes(routes!(missing::add_recovery))
+        .routes(routes!(resources::remains::list, resources::remains::create))
+        .routes(routes!(resources::remains::read, resources::remains::change))
+        .routes(routes!(resources::remains::history))
+        .routes(routes!(missing::identify, missing::withdraw_identification))
         .routes(routes!(session::sign_in, session::current, session::sign_out))
         .routes(routes!(session::tokens, session::create_token))
         .routes(routes!(session::revoke_token))
@@ -133,7 +156,7 @@ struct SearchPage {
 #[utoipa::path(get, path = "/search", tag = "search",
     params(
         ("q" = String, Query, description = "Words to find; Latin finds Cyrillic and the reverse"),
-        ("kind" = Option<String>, Query, description = "incident, person, evidence or involvement"),
+        ("kind" = Option<String>, Query, description = "incident, person, evidence, involvement, person_match, recipient, communication, missing_case, grave_site, exhumation or remains"),
         ("limit" = Option<u32>, Query),
         ("cursor" = Option<String>, Query),
     ),

@@ -73,6 +73,35 @@ const COMMUNICATION_FILTERS: &[TermFilter] = &[
         vocabulary: None,
     },
 ];
+const MISSING_CASE_FILTERS: &[TermFilter] = &[
+    TermFilter {
+        param: "moderation",
+        prefix: "moderation",
+        vocabulary: None,
+    },
+    TermFilter {
+        param: "consent",
+        prefix: "consent",
+        vocabulary: None,
+    },
+];
+const GRAVE_SITE_FILTERS: &[TermFilter] = &[
+    TermFilter {
+        param: "type",
+        prefix: "type",
+        vocabulary: None,
+    },
+    TermFilter {
+        param: "hazard",
+        prefix: "hazard",
+        vocabulary: None,
+    },
+];
+const REMAINS_FILTERS: &[TermFilter] = &[TermFilter {
+    param: "sex",
+    prefix: "sex",
+    vocabulary: None,
+}];
 
 fn term_filters(kind: Option<RecordKind>) -> &'static [TermFilter] {
     match kind {
@@ -81,7 +110,23 @@ fn term_filters(kind: Option<RecordKind>) -> &'static [TermFilter] {
         Some(RecordKind::Evidence) => EVIDENCE_FILTERS,
         Some(RecordKind::Involvement) => INVOLVEMENT_FILTERS,
         Some(RecordKind::Communication) => COMMUNICATION_FILTERS,
+        Some(RecordKind::MissingCase) => MISSING_CASE_FILTERS,
+        Some(RecordKind::GraveSite) => GRAVE_SITE_FILTERS,
+        Some(RecordKind::Remains) => REMAINS_FILTERS,
         Some(_) | None => &[],
+    }
+}
+
+/// The links a list of `kind` filters on (`?incident_id=…`).
+fn link_filters(kind: Option<RecordKind>) -> &'static [&'static str] {
+    match kind {
+        Some(RecordKind::Involvement | RecordKind::Evidence) => &["incident_id", "person_id"],
+        Some(RecordKind::Communication) => &["incident_id", "person_id", "evidence_id", "recipient_id", "follows_id"],
+        Some(RecordKind::MissingCase) => &["person_id"],
+        Some(RecordKind::GraveSite) => &["incident_id"],
+        Some(RecordKind::Exhumation) => &["grave_site_id"],
+        Some(RecordKind::Remains) => &["grave_site_id", "exhumation_id", "identified_as"],
+        _ => &[],
     }
 }
 
@@ -211,7 +256,7 @@ pub fn list_query(
                 q.organisation_id =
                     Some(Uuid::parse_str(value).map_err(|_| ApiError::bad_field("organisation_id", "is not a UUID"))?);
             }
-            "incident_id" | "person_id" if matches!(kind, Some(RecordKind::Involvement | RecordKind::Evidence)) => {
+            _ if link_filters(kind).contains(&name) => {
                 let id = Uuid::parse_str(value).map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
                 q.links.push((name.to_owned(), id));
             }
@@ -226,11 +271,6 @@ pub fn list_query(
                 let id = Uuid::parse_str(value).map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
                 q.links.push((name.to_owned(), id));
                 include_merged = true;
-            "incident_id" | "person_id" | "evidence_id" | "recipient_id" | "follows_id"
-                if kind == Some(RecordKind::Communication) =>
-            {
-                let id = Uuid::parse_str(value).map_err(|_| ApiError::bad_field(name, "is not a UUID"))?;
-                q.links.push((name.to_owned(), id));
             }
             "classification" => {
                 q.classification = Some(

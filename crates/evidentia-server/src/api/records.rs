@@ -92,9 +92,10 @@ fn refuse_server_fields<B: RecordBody>(obj: &Map<String, Value>) -> ApiResult<()
     }
 }
 
-/// Append-only fields grow only through their own routes.
+/// Append-only fields grow only through their own routes, and route-only fields are set only
+/// through theirs.
 fn refuse_append_only<B: RecordBody>(obj: &Map<String, Value>) -> ApiResult<()> {
-    let errors: Vec<_> = B::APPEND_ONLY
+    let mut errors: Vec<_> = B::APPEND_ONLY
         .iter()
         .filter(|f| obj.contains_key(**f))
         .map(|f| evidentia_model::FieldError {
@@ -110,6 +111,16 @@ fn refuse_append_only<B: RecordBody>(obj: &Map<String, Value>) -> ApiResult<()> 
             },
         })
         .collect();
+    errors.extend(
+        B::ROUTE_ONLY
+            .iter()
+            .filter(|(f, _)| obj.contains_key(*f))
+            .map(|(f, route)| evidentia_model::FieldError {
+                field: (*f).to_owned(),
+                code: "read_only".into(),
+                message: format!("is set only with POST /{}/{{id}}/{route}", B::KIND.collection()),
+            }),
+    );
     if errors.is_empty() {
         Ok(())
     } else {
@@ -132,13 +143,17 @@ fn kind_of_link(field: &str) -> Option<RecordKind> {
         "derived_from" | "evidence_id" => Some(RecordKind::Evidence),
         "recipient_id" => Some(RecordKind::Recipient),
         "follows_id" => Some(RecordKind::Communication),
+        "identified_as" => Some(RecordKind::Person),
+        "grave_site_id" => Some(RecordKind::GraveSite),
+        "exhumation_id" => Some(RecordKind::Exhumation),
+        "remains_id" => Some(RecordKind::Remains),
         _ => None,
     }
 }
 
 /// Every record a new body links to must exist and be visible to the caller; the answer does
 /// not tell a hidden record from a missing one.
-async fn check_links<B: RecordBody>(state: &AppState, viewer: &Viewer, body: &B) -> ApiResult<()> {
+pub(crate) async fn check_links<B: RecordBody>(state: &AppState, viewer: &Viewer, body: &B) -> ApiResult<()> {
     let mut errors = Vec::new();
     for (field, id) in body.index().links {
         let Some(kind) = kind_of_link(field) else {
@@ -170,9 +185,19 @@ async fn check_links<B: RecordBody>(state: &AppState, viewer: &Viewer, body: &B)
     }
 }
 
-fn validate<B: RecordBody>(state: &AppState, body: &B, classification: Classification) -> ApiResult<()> {
+pub(crate) fn validate<B: RecordBody>(state: &AppState, body: &B, classification: Classification) -> ApiResult<()> {
     let vocabularies = state.vocabularies();
-    evidentia_model::validate(body, classification, &vocabularies).map_err(ApiError::Validation)
+    let mut errors = evidentia_model::validate(body, classification, &vocabularies)
+        .err()
+        .unwrap_or_default();
+    let mut dates = evidentia_model::FieldErrors::new();
+    body.validate_dates(state.clock.now().date(), &mut dates);
+    errors.extend(dates.into_vec());
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
 }
 
 /// Creates a record from a JSON object of its fields plus `classification` (default

@@ -1,8 +1,12 @@
-//! The record resources: incidents, persons, evidence and involvements. Each gets the same five
+//! The record resources: incidents, persons, evidence, involvements, missing-person cases, grave
+//! sites, exhumations and remains. Each gets the same five
 //! routes from one macro, so they cannot drift apart, and each route carries its OpenAPI
 //! description so the published document is generated from the routes that really exist.
 
-use evidentia_model::{Communication, Evidence, Incident, Involvement, Meta, Person, Recipient};
+use evidentia_model::{
+    Communication, Evidence, Exhumation, GraveSite, Incident, Involvement, Meta, MissingCase, Person, Recipient,
+    Remains,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -44,6 +48,10 @@ record_schemas! {
     InvolvementRecord, InvolvementInput, InvolvementPage, Involvement;
     RecipientRecord, RecipientInput, RecipientPage, Recipient;
     CommunicationRecord, CommunicationInput, CommunicationPage, Communication;
+    MissingCaseRecord, MissingCaseInput, MissingCasePage, MissingCase;
+    GraveSiteRecord, GraveSiteInput, GraveSitePage, GraveSite;
+    ExhumationRecord, ExhumationInput, ExhumationPage, Exhumation;
+    RemainsRecord, RemainsInput, RemainsPage, Remains;
 }
 
 /// The versions of a record, oldest first.
@@ -289,5 +297,74 @@ record_resource! {
         ("incident_id" = Option<Uuid>, Query, description = "Communications about this incident"),
         ("person_id" = Option<Uuid>, Query, description = "Communications about this person"),
         ("evidence_id" = Option<Uuid>, Query, description = "Communications citing this evidence item"),
+    ],
+}
+
+record_resource! {
+    module: missing_cases,
+    body: evidentia_model::MissingCase,
+    path: "/missing-cases",
+    item_path: "/missing-cases/{id}",
+    history_path: "/missing-cases/{id}/history",
+    name: "a missing-person case",
+    tag: "missing",
+    record: MissingCaseRecord,
+    input: MissingCaseInput,
+    page: MissingCasePage,
+    list_params: [
+        ("moderation" = Option<String>, Query, description = "pending, accepted or rejected: reports from the public"),
+        ("consent" = Option<String>, Query, description = "none, partners or public"),
+        ("person_id" = Option<Uuid>, Query, description = "Cases of this person"),
+    ],
+}
+
+record_resource! {
+    module: grave_sites,
+    body: evidentia_model::GraveSite,
+    path: "/grave-sites",
+    item_path: "/grave-sites/{id}",
+    history_path: "/grave-sites/{id}/history",
+    name: "a grave site",
+    tag: "missing",
+    record: GraveSiteRecord,
+    input: GraveSiteInput,
+    page: GraveSitePage,
+    list_params: [
+        ("type" = Option<String>, Query, description = "individual, mass, improvised or cemetery"),
+        ("hazard" = Option<String>, Query, description = "mines, unexploded_ordnance, unstable_ground, contamination, water or other"),
+        ("incident_id" = Option<Uuid>, Query, description = "Sites linked to this incident"),
+    ],
+}
+
+record_resource! {
+    module: exhumations,
+    body: evidentia_model::Exhumation,
+    path: "/exhumations",
+    item_path: "/exhumations/{id}",
+    history_path: "/exhumations/{id}/history",
+    name: "an exhumation",
+    tag: "missing",
+    record: ExhumationRecord,
+    input: ExhumationInput,
+    page: ExhumationPage,
+    list_params: [("grave_site_id" = Option<Uuid>, Query, description = "Exhumations of this site"),],
+}
+
+record_resource! {
+    module: remains,
+    body: evidentia_model::Remains,
+    path: "/remains",
+    item_path: "/remains/{id}",
+    history_path: "/remains/{id}/history",
+    name: "a remains",
+    tag: "missing",
+    record: RemainsRecord,
+    input: RemainsInput,
+    page: RemainsPage,
+    list_params: [
+        ("sex" = Option<String>, Query, description = "female, male or unknown (estimated)"),
+        ("grave_site_id" = Option<Uuid>, Query, description = "Remains from this site"),
+        ("exhumation_id" = Option<Uuid>, Query, description = "Remains from this exhumation"),
+        ("identified_as" = Option<Uuid>, Query, description = "Remains identified as this person"),
     ],
 }

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use evidentia_store::{BoundingBox, Sort};
+use evidentia_store::BoundingBox;
 use serde_json::json;
 
 use super::chrome::{Chrome, Ctx};
@@ -52,6 +52,8 @@ pub struct MapPage {
     pub errors: Errors,
     pub action: &'static str,
     pub points: String,
+    /// The grave sites' GeoJSON, on the staff map only ("" elsewhere).
+    pub graves: String,
     pub map: MapConfig,
 }
 
@@ -64,6 +66,11 @@ pub fn map_page(state: &AppState, ctx: &Ctx, c: Chrome, raw: Option<&str>, base:
         errors: Errors::default(),
         action: base,
         points: format!("{base}/incidents.geojson?{query}"),
+        graves: if base == "/map" {
+            "/map/grave-sites.geojson".to_owned()
+        } else {
+            String::new()
+        },
         map: map_config(state),
     }
 }
@@ -131,6 +138,43 @@ pub async fn staff_points(State(state): State<AppState>, ctx: Ctx, RawQuery(raw)
     points(&state, &ctx, &ctx.caller, raw.as_deref(), "/incidents").await
 }
 
+/// `GET /map/grave-sites.geojson`: the grave sites with a location that the reader may see.
+pub async fn staff_graves(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Response> {
+    ctx.require_staff()?;
+    let mut q =
+        evidentia_store::ListQuery::new(Some(evidentia_model::RecordKind::GraveSite), ctx.caller.viewer.clone());
+    q.bbox = Some(BoundingBox {
+        min_lat: -90.0,
+        min_lon: -180.0,
+        max_lat: 90.0,
+        max_lon: 180.0,
+    });
+    q.limit = 500;
+    let mut features = Vec::new();
+    loop {
+        let page = records::page(&state, &ctx.caller, &q).await?;
+        for r in &page.items {
+            let Ok(site) = serde_json::from_value::<evidentia_model::GraveSite>(r.body.clone()) else {
+                continue;
+            };
+            let Some((lat, lon)) = site.point() else { continue };
+            features.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "title": site.name,
+                    "when": ctx.lang.t(&format!("grave_status.{}", site.status.as_str())),
+                },
+            }));
+        }
+        match page.next {
+            Some(after) if features.len() < MOST_POINTS => q.after = Some(after),
+            _ => break,
+        }
+    }
+    Ok(Json(json!({"type": "FeatureCollection", "features": features})).into_response())
+}
+
 /// One bar of the chart.
 pub struct Bar {
     pub x: u32,
@@ -154,11 +198,6 @@ pub struct Chart {
 const BAR: u32 = 14;
 const PLOT: u32 = 160;
 
-fn month_keys(year: i32, month: u8) -> (i32, i32) {
-    let base = year * 10000 + i32::from(month) * 100;
-    (base + 1, base + 31)
-}
-
 /// Counts the incidents `caller` may see per month over the filters' period (or the period
 /// their incidents span).
 pub async fn chart(state: &AppState, ctx: &Ctx, caller: &Caller, query: &str) -> ApiResult<Result<Chart, Errors>> {
@@ -166,43 +205,39 @@ pub async fn chart(state: &AppState, ctx: &Ctx, caller: &Caller, query: &str) ->
         Ok(q) => q,
         Err(errors) => return Ok(Err(errors)),
     };
-    let edge = |sort: Sort| {
-        let mut e = q.clone();
-        e.sort = sort;
-        e.limit = 1;
-        e
-    };
-    let first = records::page(state, caller, &edge(Sort::OccurredAsc)).await?.items;
-    let last = records::page(state, caller, &edge(Sort::OccurredDesc)).await?.items;
-    let key = |r: Option<&evidentia_store::StoredRecord>, end: bool| {
-        r.and_then(|r| serde_json::from_value::<evidentia_model::Period>(r.body["occurred"].clone()).ok())
-            .map(|p| if end { p.keys().1 } else { p.keys().0 })
-    };
-    let (lo, hi) = match q.period {
-        Some((lo, hi)) => (
-            lo.max(key(first.first(), false).unwrap_or(lo)),
-            hi.min(key(last.first(), true).unwrap_or(hi)),
-        ),
-        None => match (key(first.first(), false), key(last.first(), true)) {
-            (Some(lo), Some(hi)) => (lo, hi),
-            _ => (0, -1),
-        },
-    };
-    let mut months = Vec::new();
-    if lo <= hi {
-        let (mut y, mut m) = (lo / 10000, u8::try_from((lo / 100) % 100).unwrap_or(1).clamp(1, 12));
-        let (end_y, end_m) = (hi / 10000, u8::try_from((hi / 100) % 100).unwrap_or(12).clamp(1, 12));
-        while (y, m) <= (end_y, end_m) {
-            months.push((y, m));
-            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-        }
+    // One query: the matches counted by the months their periods start and end in. A record
+    // counts in every month its period overlaps, as a filter by that month would find it.
+    let spans = state.store.month_spans(&q).await?;
+    let index = |yyyymm: i32| i64::from(yyyymm / 100) * 12 + i64::from((yyyymm % 100).clamp(1, 12)) - 1;
+    let mut lo = spans.iter().map(|s| index(s.0)).min().unwrap_or(0);
+    let mut hi = spans.iter().map(|s| index(s.1)).max().unwrap_or(-1);
+    if let Some((from, to)) = q.period {
+        lo = lo.max(index(from / 100));
+        hi = hi.min(index(to / 100));
     }
-    let skip = months.len().saturating_sub(MOST_MONTHS);
-    let mut counts = Vec::new();
-    for (y, m) in months.into_iter().skip(skip) {
-        let mut mq = q.clone();
-        mq.period = Some(month_keys(y, m));
-        counts.push((y, m, state.store.count(&mq).await?));
+    // The latest months when there are too many to draw.
+    lo = lo.max(hi - i64::try_from(MOST_MONTHS).unwrap_or(i64::MAX) + 1);
+    let months = usize::try_from(hi - lo + 1).unwrap_or(0);
+    let mut starts = vec![0i64; months + 1];
+    for &(from, to, n) in &spans {
+        let (a, b) = (index(from).max(lo), index(to).min(hi));
+        if a > b {
+            continue;
+        }
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        starts[usize::try_from(a - lo).unwrap_or(0)] += n;
+        starts[usize::try_from(b - lo + 1).unwrap_or(months)] -= n;
+    }
+    let mut counts = Vec::with_capacity(months);
+    let mut running = 0i64;
+    for (i, delta) in starts.iter().take(months).enumerate() {
+        running += delta;
+        let month = lo + i64::try_from(i).unwrap_or(0);
+        let (y, m) = (
+            i32::try_from(month / 12).unwrap_or(0),
+            u8::try_from(month % 12 + 1).unwrap_or(1),
+        );
+        counts.push((y, m, u64::try_from(running).unwrap_or(0)));
     }
     let max = counts.iter().map(|c| c.2).max().unwrap_or(0).max(1);
     let every = (counts.len() / 12).max(1);

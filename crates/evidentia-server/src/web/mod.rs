@@ -17,8 +17,10 @@ mod history;
 pub mod i18n;
 mod incidents;
 mod map;
+mod missing;
 mod persons;
 mod portal;
+mod report;
 mod session;
 mod view;
 
@@ -62,8 +64,11 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/persons/duplicates/{id}/undo", post(duplicates::undo))
         .route("/persons/{id}", get(persons::page).post(persons::update))
         .route("/persons/{id}/edit", get(persons::edit_form))
+        .route("/missing-cases", get(missing::list))
+        .route("/missing-cases/{id}", get(missing::page))
         .route("/map", get(map::staff_map))
         .route("/map/incidents.geojson", get(map::staff_points).layer(compressed()))
+        .route("/map/grave-sites.geojson", get(map::staff_graves).layer(compressed()))
         .route("/timeline", get(map::staff_timeline))
         .route("/portal", get(portal::list))
         .route("/portal/incidents/{id}", get(portal::incident))
@@ -71,6 +76,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/portal/map/incidents.geojson", get(portal::points).layer(compressed()))
         .route("/portal/timeline", get(portal::timeline))
         .route("/portal/lookup", get(portal::lookup))
+        .route("/portal/report-missing", get(report::form).post(report::submit))
         .layer(middleware::from_fn(html_errors))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("content-security-policy"),

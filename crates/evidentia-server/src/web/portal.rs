@@ -220,6 +220,8 @@ pub async fn lookup(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQ
         .collect();
     page.count = page.found.len() as u64;
     super::html(StatusCode::OK, &page)
+}
+
 /// `GET /portal/figures`: the statistics report over published records only, whoever asks
 /// (`from`, `to`, `region`, `lang` as for `GET /api/v1/reports/summary`).
 pub async fn figures(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> ApiResult<Response> {

@@ -143,6 +143,16 @@ pub fn record_link(r: &StoredRecord, lang: Lang) -> RecordLink {
             ),
             format!("/incidents/{first_incident}#persons"),
         ),
+        evidentia_model::RecordKind::PersonMatch => {
+            (lang.t("kind.person_match").to_owned(), "/persons/duplicates".to_owned())
+        }
+        evidentia_model::RecordKind::MissingCase => (
+            text(b, "circumstances").chars().take(80).collect(),
+            format!("/missing-cases/{id}"),
+        ),
+        evidentia_model::RecordKind::GraveSite => (text(b, "name"), String::new()),
+        evidentia_model::RecordKind::Exhumation => (text(b, "team"), String::new()),
+        evidentia_model::RecordKind::Remains => (text(b, "case_number"), String::new()),
     };
     RecordLink {
         kind: lang.t(&format!("kind.{}", r.kind.as_str())).to_owned(),

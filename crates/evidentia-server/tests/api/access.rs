@@ -21,18 +21,6 @@ const CALLERS: [Option<&str>; 7] = [
     Some("other_investigator"),
 ];
 
-/// The resources whose records the matrix creates in every classification.
-const RECORD_RESOURCES: [&str; 6] = [
-    "incidents",
-    "persons",
-    "evidence",
-    "involvements",
-    "recipients",
-    "communications",
-];
-/// Resources whose records are never published on the portal.
-const UNPUBLISHED: [&str; 3] = ["involvements", "recipients", "communications"];
-
 /// A record of the matrix.
 #[derive(Debug, Clone)]
 struct Target {
@@ -78,14 +66,37 @@ fn may_create(who: Option<&str>) -> u16 {
     }
 }
 
-fn body_for(kind: &str, person: &str, incident_id: &str) -> Value {
+/// The kinds of record the matrix creates, by their collection.
+const KINDS: [&str; 10] = [
+    "incidents",
+    "persons",
+    "evidence",
+    "involvements",
+    "recipients",
+    "communications",
+    "missing-cases",
+    "grave-sites",
+    "exhumations",
+    "remains",
+];
+
+/// Kinds whose records may be published on the portal.
+const PUBLISHABLE: [&str; 3] = ["incidents", "persons", "evidence"];
+
+/// `linked` is the id a record of the kind must link to: the person of an involvement or a
+/// missing-person case, the grave site of an exhumation.
+fn body_for(kind: &str, linked: &str, incident_id: &str) -> Value {
     match kind {
         "incidents" => incident("Matrix incident"),
         "persons" => json!({"given_name": "Matrix"}),
         "evidence" => json!({"kind": "document", "title": "Matrix evidence"}),
-        "involvements" => json!({"person_id": person, "incident_id": incident_id, "role": "witness"}),
+        "involvements" => json!({"person_id": linked, "incident_id": incident_id, "role": "witness"}),
         "recipients" => json!({"name": "Matrix recipient", "type": "other"}),
         "communications" => json!({"kind": "notification", "subject": "Matrix communication"}),
+        "missing-cases" => json!({"person_id": linked, "circumstances": "Matrix case"}),
+        "grave-sites" => json!({"name": "Matrix grave", "type": "individual"}),
+        "exhumations" => json!({"grave_site_id": linked, "team": "Matrix team"}),
+        "remains" => json!({"case_number": "Matrix remains"}),
         _ => json!({}),
     }
 }
@@ -95,11 +106,16 @@ async fn create_targets(app: &TestApp) -> Vec<Target> {
     // Links need a person and an incident everyone signed in may see.
     let person = app.create("/api/v1/persons", json!({"given_name": "Linked"})).await;
     let inc = app.create("/api/v1/incidents", incident("Linked")).await;
-    let (pid, iid) = (
+    let site = app
+        .create("/api/v1/grave-sites", json!({"name": "Linked", "type": "mass"}))
+        .await;
+    let (pid, iid, sid) = (
         person["id"].as_str().unwrap().to_owned(),
         inc["id"].as_str().unwrap().to_owned(),
+        site["id"].as_str().unwrap().to_owned(),
     );
-    for kind in RECORD_RESOURCES {
+    for kind in KINDS {
+        let linked = if kind == "exhumations" { &sid } else { &pid };
         for (classification, published) in [
             ("public", true),
             ("public", false),
@@ -108,9 +124,9 @@ async fn create_targets(app: &TestApp) -> Vec<Target> {
             ("confidential", false),
         ] {
             for own_org in [true, false] {
-                let mut body = body_for(kind, &pid, &iid);
+                let mut body = body_for(kind, linked, &iid);
                 body["classification"] = json!(classification);
-                if !UNPUBLISHED.contains(&kind) {
+                if PUBLISHABLE.contains(&kind) {
                     body["published"] = json!(published);
                 } else if published {
                     continue;
@@ -137,8 +153,16 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
     let signed_in = who.is_some();
     let admin = who == Some("admin");
     Some(match (method, path) {
-        ("get", "/incidents" | "/persons" | "/evidence" | "/involvements" | "/search" | "/vocabularies") => 200,
-        ("post", "/incidents" | "/persons" | "/evidence" | "/involvements") => may_create(who),
+        (
+            "get",
+            "/incidents" | "/persons" | "/evidence" | "/involvements" | "/missing-cases" | "/grave-sites"
+            | "/exhumations" | "/remains" | "/search" | "/vocabularies",
+        ) => 200,
+        (
+            "post",
+            "/incidents" | "/persons" | "/evidence" | "/involvements" | "/missing-cases" | "/grave-sites"
+            | "/exhumations" | "/remains",
+        ) => may_create(who),
         ("get", "/recipients" | "/communications") => 200,
         ("post", "/recipients" | "/communications") => may_create(who),
         ("get", "/communications/tracking") => {
@@ -172,7 +196,7 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
         // The matrix's evidence items have no file: not found for everyone; tests/api/files.rs
         // checks who may download a real one.
         ("get", "/evidence/{id}/file" | "/evidence/{id}/thumbnail") => 404,
-        ("get", "/evidence/{id}/similar") => {
+        ("get", "/evidence/{id}/similar" | "/missing-cases/{id}/candidates") => {
             if may_see(who, target?) {
                 200
             } else {
@@ -195,12 +219,21 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
                 (true, false) => 401,
             }
         }
-        ("post", "/evidence/{id}/custody" | "/evidence/{id}/verifications" | "/evidence/{id}/redactions") => {
+        (
+            "post",
+            "/evidence/{id}/custody"
+            | "/evidence/{id}/verifications"
+            | "/evidence/{id}/redactions"
+            | "/exhumations/{id}/recovery-log"
+            | "/remains/{id}/identification",
+        ) => {
             let t = target?;
             match (may_see(who, t), may_write(who, t)) {
                 (false, _) => 404,
                 // The matrix sends no file to redact.
                 (true, true) if path.ends_with("/redactions") => 422,
+                // The matrix names a nil person; tests/api/missing.rs identifies real ones.
+                (true, true) if path.ends_with("/identification") => 422,
                 (true, true) => 201,
                 (true, false) if signed_in => 403,
                 (true, false) => 401,
@@ -212,6 +245,16 @@ fn expected(method: &str, path: &str, who: Option<&str>, target: Option<&Target>
             Some("admin" | "investigator" | "other_investigator") => 404,
             Some(_) => 403,
         },
+        // The matrix's remains are not identified.
+        ("delete", "/remains/{id}/identification") => {
+            let t = target?;
+            match (may_see(who, t), may_write(who, t)) {
+                (false, _) => 404,
+                (true, true) => 409,
+                (true, false) if signed_in => 403,
+                (true, false) => 401,
+            }
+        }
         ("post", "/incidents/{id}/persons") => {
             let t = target?;
             if !may_see(who, t) {
@@ -339,6 +382,11 @@ fn request_body(method: &str, path: &str, who: Option<&str>, target: Option<&Tar
         ("post", "/evidence/{id}/custody") => json!({"action": "accessed", "by": "matrix", "notes": "matrix"}),
         ("post", "/evidence/{id}/verifications") => json!({"method": "source", "result": "confirmed"}),
         ("post", "/evidence/{id}/redactions") => json!({"title": "matrix"}),
+        // A new item number each time: numbers are unique within an exhumation.
+        ("post", "/exhumations/{id}/recovery-log") => json!({"item_number": uuid::Uuid::new_v4().to_string()}),
+        ("post", "/remains/{id}/identification") => {
+            json!({"person_id": uuid::Uuid::nil(), "method": "dna", "confirmed_by": "matrix"})
+        }
         ("post", "/bundles") => json!({"incident_id": uuid::Uuid::nil()}),
         ("post", "/persons/duplicates") => {
             json!({"person_ids": [uuid::Uuid::nil(), uuid::Uuid::max()], "decision": "rejected"})
@@ -367,7 +415,7 @@ async fn every_route_answers_every_caller_as_the_rules_say() {
     }
     for (method, path) in routes.keys() {
         let resource = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-        let per_record = path.contains("{id}") && RECORD_RESOURCES.contains(&resource);
+        let per_record = path.contains("{id}") && KINDS.contains(&resource);
         let record_targets: Vec<usize> = if per_record {
             targets
                 .iter()
@@ -405,6 +453,18 @@ async fn every_route_answers_every_caller_as_the_rules_say() {
                 }
                 let body = match (method.as_str(), path.as_str()) {
                     ("post", "/incidents" | "/persons" | "/evidence") => Some(body_for(&path[1..], "", "")),
+                    ("post", "/missing-cases" | "/exhumations") => {
+                        let kind = if path == "/exhumations" {
+                            "grave-sites"
+                        } else {
+                            "persons"
+                        };
+                        let linked = targets
+                            .iter()
+                            .find(|t| t.kind == kind && t.classification == "internal")
+                            .unwrap();
+                        Some(body_for(&path[1..], &linked.id, ""))
+                    }
                     ("post", "/involvements") => {
                         let p = targets
                             .iter()

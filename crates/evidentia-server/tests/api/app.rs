@@ -107,6 +107,7 @@ impl TestApp {
             ServerConfig {
                 max_json_bytes: MAX_JSON,
                 max_upload_bytes: MAX_UPLOAD,
+                public_reports_organisation: Some(format!("Office {salt}")),
                 ..ServerConfig::default()
             },
         )

@@ -12,6 +12,7 @@ mod custody;
 mod duplicates;
 mod files;
 mod log;
+mod missing;
 mod openapi;
 mod records;
 mod reports;

@@ -889,3 +889,221 @@ async fn the_portal_lookup_finds_published_persons_in_any_script_only() {
     }
     assert!(throttled);
 }
+
+#[tokio::test]
+async fn a_public_report_of_a_missing_person_waits_for_staff_and_is_never_shown() {
+    let app = TestApp::start().await;
+    let (status, html) = page(&app, "/portal/report-missing", None).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("name=\"circumstances\""), "{html}");
+    let post = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            client()
+                .post(format!("{}/portal/report-missing", app.base))
+                .form(&pairs)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Bad input: each error beside its field, nothing created.
+    let r = post(vec![
+        ("given_name", String::new()),
+        ("birth_date", "1990-02-30".into()),
+        ("last_seen.period.from", "2030-01".into()),
+        ("sex", "other".into()),
+    ])
+    .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    for id in ["given-name-error", "birth-date-error", "last-seen-error"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}: {html}");
+    }
+    let r = post(vec![
+        ("given_name", "Ksenia".into()),
+        ("circumstances", "x".repeat(5_000)),
+    ])
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("id=\"circumstances-error\""));
+    // A form from another site is refused.
+    let r = client()
+        .post(format!("{}/portal/report-missing", app.base))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("given_name", "Forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    let r = post(vec![
+        ("given_name", "Zinaida".into()),
+        ("family_name", "Vyshnevetska".into()),
+        ("sex", "female".into()),
+        ("birth_date", "1961".into()),
+        ("last_seen.period.from", "2024-03-02".into()),
+        ("last_seen.place.place_name", "Bus station".into()),
+        ("circumstances", "Went to the market and did not come back.".into()),
+        ("ante_mortem.clothing", "grey coat".into()),
+        ("reported_by.name", "Lesia".into()),
+        ("reported_by.relation", "daughter".into()),
+        ("reported_by.contact", "+000 555 0101".into()),
+        ("consent_to_share", "partners".into()),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()[LOCATION], "/portal/report-missing?sent=1");
+    let (_, html) = page(&app, "/portal/report-missing?sent=1", None).await;
+    assert!(html.contains("id=\"report-sent\"") && !html.contains("Zinaida"));
+
+    // Staff of the receiving organisation find it in the moderation queue, restricted.
+    let (_, queue) = crate::app::answer(
+        app.get("/api/v1/missing-cases?moderation=pending", Some("viewer"))
+            .await,
+    )
+    .await;
+    let case = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["circumstances"] == "Went to the market and did not come back.")
+        .unwrap_or_else(|| panic!("{queue}"))
+        .clone();
+    assert_eq!(case["classification"], "restricted");
+    assert_eq!(case["organisation_id"], json!(app.org));
+    assert_eq!(case["moderation"], "pending");
+    assert_eq!(case["reported_by"]["contact"], "+000 555 0101");
+    assert_eq!(case["reported_at"], "2024-05-01");
+    let person_id = case["person_id"].as_str().unwrap();
+    let (_, person) = crate::app::answer(app.get(&format!("/api/v1/persons/{person_id}"), Some("viewer")).await).await;
+    assert_eq!(person["status"], "missing");
+    assert_eq!(person["classification"], "restricted");
+
+    // Nobody else sees anything of it: not the public, not the other organisation.
+    for who in [None, Some("outsider")] {
+        let (_, found) = crate::app::answer(app.get("/api/v1/search?q=Vyshnevetska", who).await).await;
+        assert!(found["items"].as_array().is_none_or(Vec::is_empty), "{who:?}: {found}");
+        let (_, queue) = crate::app::answer(app.get("/api/v1/missing-cases?moderation=pending", who).await).await;
+        assert!(!queue.to_string().contains("did not come back"), "{who:?}: {queue}");
+    }
+    // (The search page repeats the words searched for, so look for the given name there.)
+    for path in ["/portal?q=Vyshnevetska", "/portal", "/portal/map", "/portal/timeline"] {
+        let (_, html) = page(&app, path, None).await;
+        assert!(!html.contains("Zinaida") && !html.contains("market"), "{path}");
+    }
+
+    // Staff accept it with a patch.
+    let url = format!("/api/v1/missing-cases/{}", case["id"].as_str().unwrap());
+    let (status, accepted) = crate::app::answer(
+        app.patch(&url, "investigator", 1, &json!({"moderation": "accepted"}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    let (_, queue) = crate::app::answer(
+        app.get("/api/v1/missing-cases?moderation=pending", Some("viewer"))
+            .await,
+    )
+    .await;
+    assert!(!queue["items"].as_array().unwrap().iter().any(|c| c["id"] == case["id"]));
+}
+
+#[tokio::test]
+async fn public_reports_are_rate_limited() {
+    let app = TestApp::start().await;
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let r = client()
+            .post(format!("{}/portal/report-missing", app.base))
+            .form(&[("given_name", format!("Throttled {i}").as_str())])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 5, "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn staff_see_missing_person_cases_with_their_candidates() {
+    let app = TestApp::start().await;
+    let person = app
+        .create(
+            "/api/v1/persons",
+            json!({"given_name": "Stepan", "family_name": "Hordiienko", "sex": "male", "status": "missing"}),
+        )
+        .await;
+    let case = app
+        .create(
+            "/api/v1/missing-cases",
+            json!({"person_id": person["id"], "classification": "restricted",
+                   "last_seen": {"period": {"from": "2023-01-10"}, "place": {"place_name": "Mill pond"}},
+                   "ante_mortem": {"clothing": "orange raincoat"}}),
+        )
+        .await;
+    app.create(
+        "/api/v1/remains",
+        json!({"case_number": "PM-ORANGE", "classification": "restricted", "sex_estimate": "male",
+               "post_mortem": {"clothing": "torn orange raincoat"}}),
+    )
+    .await;
+    let case_id = case["id"].as_str().unwrap();
+    let (status, html) = page(&app, "/missing-cases", Some("viewer")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Stepan Hordiienko") && html.contains("Mill pond"),
+        "{html}"
+    );
+    let (status, html) = page(&app, &format!("/missing-cases/{case_id}"), Some("viewer")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("id=\"candidates\"") && html.contains("PM-ORANGE"),
+        "{html}"
+    );
+    assert!(
+        html.contains("clothing: &#39;orange raincoat&#39; shares 2 words") || html.contains("shares 2 words"),
+        "{html}"
+    );
+    // Another organisation sees neither the restricted case nor its name in the list.
+    let (status, _) = page(&app, &format!("/missing-cases/{case_id}"), Some("outsider")).await;
+    assert_eq!(status, 404);
+    let (_, html) = page(&app, "/missing-cases", Some("outsider")).await;
+    assert!(!html.contains("Mill pond"));
+    let (status, _) = page(&app, "/missing-cases", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "staff pages need a sign-in");
+}
+
+#[tokio::test]
+async fn the_staff_map_shows_the_grave_sites_the_reader_may_see() {
+    let app = TestApp::start().await;
+    app.create(
+        "/api/v1/grave-sites",
+        json!({"name": "Quarry grave", "type": "mass", "status": "secured", "classification": "restricted",
+               "boundary": {"type": "Polygon", "coordinates": [[[31.0, 47.0], [31.02, 47.0], [31.02, 47.02], [31.0, 47.0]]]}}),
+    )
+    .await;
+    let (status, html) = page(&app, "/map", Some("viewer")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-graves=\"/map/grave-sites.geojson\""), "{html}");
+    let (status, geo) = page(&app, "/map/grave-sites.geojson", Some("viewer")).await;
+    assert_eq!(status, 200);
+    let geo: serde_json::Value = serde_json::from_str(&geo).unwrap();
+    let quarry = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["title"] == "Quarry grave")
+        .unwrap_or_else(|| panic!("{geo}"));
+    assert_eq!(quarry["properties"]["when"], "Secured");
+    let lat = quarry["geometry"]["coordinates"][1].as_f64().unwrap();
+    assert!((lat - 47.0067).abs() < 0.001, "the boundary's centre: {lat}");
+    let (_, geo) = page(&app, "/map/grave-sites.geojson", Some("outsider")).await;
+    assert!(!geo.contains("Quarry grave"), "restricted to its organisation");
+    let (status, _) = page(&app, "/map/grave-sites.geojson", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, "/portal/map", None).await;
+    assert!(html.contains("data-graves=\"\""), "the portal shows no grave sites");
+}

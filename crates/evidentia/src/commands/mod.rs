@@ -44,6 +44,10 @@ pub async fn dispatch(command: Command, config: Config) -> Result<(), Failure> {
             if no_serve {
                 Ok(())
             } else {
+                let mut config = config;
+                if config.public_reports_organisation.is_none() {
+                    config.public_reports_organisation = Some(evidentia_demo::MISSING_PERSONS_OFFICE.to_owned());
+                }
                 serve(&config, store, clock).await
             }
         }
@@ -190,6 +194,7 @@ async fn serve(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) ->
         session_lifetime: time::Duration::hours(i64::from(config.session_hours.clamp(1, 24 * 30))),
         max_upload_bytes: config.max_upload_bytes,
         map_tile_url: config.map_tile_url.clone(),
+        public_reports_organisation: config.public_reports_organisation.clone(),
     };
     let signer = crate::keys::load_or_create(&config.data)?;
     let files = ingest::file_store(config).await?;
