@@ -10,7 +10,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::date::{PartialDate, day_key};
-use crate::record::{RecordBody, RecordIndex, RecordKind};
+use crate::record::{RecordBody, RecordIndex, RecordKind, SetBy};
 use crate::validation::{FieldErrors, LONG_TEXT, SHORT_TEXT};
 use crate::vocab::Vocabularies;
 
@@ -259,10 +259,6 @@ fn default_language() -> String {
     "en".to_owned()
 }
 
-/// Fields of a communication that only grow, through their own routes.
-pub const APPEND_ONLY_FIELDS: &[&str] = &["responses", "attachments"];
-/// Fields only the server sets.
-pub const SERVER_SET_FIELDS: &[&str] = &["letter"];
 /// The languages letters are written in.
 pub const LANGUAGES: [&str; 3] = ["en", "uk", "ru"];
 /// The index term of communications waiting for a substantive reply.
@@ -287,8 +283,14 @@ impl Communication {
 
 impl RecordBody for Communication {
     const KIND: RecordKind = RecordKind::Communication;
-    const APPEND_ONLY: &'static [&'static str] = APPEND_ONLY_FIELDS;
-    const SERVER_SET: &'static [&'static str] = SERVER_SET_FIELDS;
+    const SERVER_OWNED: &'static [(&'static str, SetBy)] = &[
+        ("responses", SetBy::Appending("responses")),
+        ("attachments", SetBy::Appending("bundle")),
+        (
+            "letter",
+            SetBy::Server("when the communication is sent: POST /communications/{id}/send"),
+        ),
+    ];
 
     fn validate(&self, _vocabularies: &Vocabularies, errors: &mut FieldErrors) {
         errors.required_text("subject", &self.subject, SHORT_TEXT);

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::date::PartialDate;
 use crate::incident::Location;
-use crate::record::{RecordBody, RecordIndex, RecordKind};
+use crate::record::{RecordBody, RecordIndex, RecordKind, SetBy};
 use crate::validation::{FieldErrors, LONG_TEXT, SHORT_TEXT};
 use crate::vocab::{EVIDENCE_ACQUISITION, Vocabularies};
 
@@ -211,9 +211,6 @@ pub struct Evidence {
     pub published: bool,
 }
 
-/// Fields of an evidence item that only grow, through their own routes.
-pub const APPEND_ONLY_FIELDS: &[&str] = &["custody", "verifications"];
-
 /// Longest chain of custody or list of assessments one item keeps.
 pub const MAX_CHAIN: usize = 10_000;
 
@@ -226,7 +223,10 @@ fn is_sha256_hex(s: &str) -> bool {
 
 impl RecordBody for Evidence {
     const KIND: RecordKind = RecordKind::Evidence;
-    const APPEND_ONLY: &'static [&'static str] = APPEND_ONLY_FIELDS;
+    const SERVER_OWNED: &'static [(&'static str, SetBy)] = &[
+        ("custody", SetBy::Appending("custody")),
+        ("verifications", SetBy::Appending("verifications")),
+    ];
 
     fn validate(&self, vocabularies: &Vocabularies, errors: &mut FieldErrors) {
         errors.text("title", &self.title, SHORT_TEXT);

@@ -20,7 +20,9 @@ pub use incident::Incident;
 pub use missing::{Exhumation, GraveSite, MissingCase, Remains};
 pub use person::{Involvement, Person};
 pub use person_match::{MatchDecision, PersonMatch};
-pub use record::{Classification, Clock, FixedClock, Meta, RecordBody, RecordIndex, RecordKind, Role, SystemClock};
+pub use record::{
+    Classification, Clock, FixedClock, Meta, RecordBody, RecordIndex, RecordKind, Role, SetBy, SystemClock,
+};
 pub use validation::{FieldError, FieldErrors};
 pub use vocab::Vocabularies;
 

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::date::{PartialDate, Period};
 use crate::incident::Location;
 use crate::person::{AgeEstimate, Sex};
-use crate::record::{Classification, RecordBody, RecordIndex, RecordKind};
+use crate::record::{Classification, RecordBody, RecordIndex, RecordKind, SetBy};
 use crate::validation::{FieldErrors, LONG_TEXT, SHORT_TEXT};
 use crate::vocab::Vocabularies;
 
@@ -641,7 +641,7 @@ pub struct Exhumation {
 
 impl RecordBody for Exhumation {
     const KIND: RecordKind = RecordKind::Exhumation;
-    const APPEND_ONLY: &'static [&'static str] = &["recovery_log"];
+    const SERVER_OWNED: &'static [(&'static str, SetBy)] = &[("recovery_log", SetBy::Appending("recovery-log"))];
 
     fn validate_dates(&self, today: time::Date, errors: &mut FieldErrors) {
         not_in_future("started_at", self.started_at.as_ref(), today, errors);
@@ -800,9 +800,9 @@ pub struct Remains {
 
 impl RecordBody for Remains {
     const KIND: RecordKind = RecordKind::Remains;
-    const ROUTE_ONLY: &'static [(&'static str, &'static str)] = &[
-        ("identified_as", "identification"),
-        ("identification", "identification"),
+    const SERVER_OWNED: &'static [(&'static str, SetBy)] = &[
+        ("identified_as", SetBy::Route("identification")),
+        ("identification", SetBy::Route("identification")),
     ];
 
     fn validate_dates(&self, today: time::Date, errors: &mut FieldErrors) {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::date::PartialDate;
-use crate::record::{Classification, RecordBody, RecordIndex, RecordKind};
+use crate::record::{Classification, RecordBody, RecordIndex, RecordKind, SetBy};
 use crate::validation::{FieldErrors, LONG_TEXT, SHORT_TEXT};
 use crate::vocab::Vocabularies;
 
@@ -201,7 +201,10 @@ impl RecordBody for Person {
         }
     }
 
-    const APPEND_ONLY: &'static [&'static str] = &["merged_into"];
+    const SERVER_OWNED: &'static [(&'static str, SetBy)] = &[(
+        "merged_into",
+        SetBy::Server("when a duplicate is confirmed: POST /persons/duplicates"),
+    )];
 
     fn minimum_classification(&self) -> Classification {
         if self.contacts.as_deref().is_some_and(|c| !c.trim().is_empty()) {

@@ -216,6 +216,40 @@ pub struct RecordIndex {
     pub label: String,
 }
 
+/// How a field that clients never write is set (see [`RecordBody::SERVER_OWNED`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetBy {
+    /// It only grows, an entry at a time, through `POST /{collection}/{id}/{route}` (the route
+    /// named here).
+    Appending(&'static str),
+    /// It is set through `POST /{collection}/{id}/{route}` (the route named here).
+    Route(&'static str),
+    /// The server sets it as a consequence of another action, described here in words that
+    /// follow "is set by the server " ("when the communication is sent: …").
+    Server(&'static str),
+}
+
+impl SetBy {
+    /// The error code a client gets for writing the field: `append_only` or `read_only`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Appending(_) => "append_only",
+            Self::Route(_) | Self::Server(_) => "read_only",
+        }
+    }
+
+    /// What a client is told for writing the field of a record in `collection`.
+    pub fn message(self, collection: &str) -> String {
+        match self {
+            Self::Appending(route) => {
+                format!("only grows: add an entry with POST /{collection}/{{id}}/{route}")
+            }
+            Self::Route(route) => format!("is set only with POST /{collection}/{{id}}/{route}"),
+            Self::Server(when) => format!("is set by the server {when}"),
+        }
+    }
+}
+
 /// The content of one kind of record.
 pub trait RecordBody: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     const KIND: RecordKind;
@@ -232,17 +266,10 @@ pub trait RecordBody: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
         Classification::Public
     }
 
-    /// Fields that only grow, through their own routes: never set on creation, never changed by a
-    /// patch (an evidence item's chain of custody, for example).
-    const APPEND_ONLY: &'static [&'static str] = &[];
-
-    /// Fields only the server sets (a communication's frozen letter, for example): never accepted
-    /// from a client, kept as they are by a patch.
-    const SERVER_SET: &'static [&'static str] = &[];
-
-    /// Fields set only through their own route, as (field, route under the record): never set on
-    /// creation, never changed by a patch (a remains record's identification, for example).
-    const ROUTE_ONLY: &'static [(&'static str, &'static str)] = &[];
+    /// Fields a client never writes, with the way each is set instead: never accepted on
+    /// creation, kept as they are by a patch (an evidence item's chain of custody, a
+    /// communication's frozen letter, a remains record's identification).
+    const SERVER_OWNED: &'static [(&'static str, SetBy)] = &[];
 
     /// Checks the dates that may not be after `today` (time is a parameter, not read here).
     fn validate_dates(&self, _today: time::Date, _errors: &mut FieldErrors) {}

@@ -75,52 +75,23 @@ fn take_classification(obj: &mut Map<String, Value>, default: Classification) ->
 }
 
 fn refuse_server_fields<B: RecordBody>(obj: &Map<String, Value>) -> ApiResult<()> {
-    let errors: Vec<_> = SERVER_FIELDS
+    let read_only = SERVER_FIELDS
         .iter()
-        .chain(B::SERVER_SET)
         .filter(|f| obj.contains_key(**f))
         .map(|f| evidentia_model::FieldError {
             field: (*f).to_owned(),
             code: "read_only".into(),
             message: "is set by the server".into(),
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
-/// Append-only fields grow only through their own routes, and route-only fields are set only
-/// through theirs.
-fn refuse_append_only<B: RecordBody>(obj: &Map<String, Value>) -> ApiResult<()> {
-    let mut errors: Vec<_> = B::APPEND_ONLY
+        });
+    let owned = B::SERVER_OWNED
         .iter()
-        .filter(|f| obj.contains_key(**f))
-        .map(|f| evidentia_model::FieldError {
+        .filter(|(f, _)| obj.contains_key(*f))
+        .map(|(f, set_by)| evidentia_model::FieldError {
             field: (*f).to_owned(),
-            code: "append_only".into(),
-            message: if *f == "merged_into" {
-                "is set by the server when a duplicate is confirmed: POST /persons/duplicates".into()
-            } else {
-                format!(
-                    "only grows: add an entry with POST /{}/{{id}}/{f}",
-                    B::KIND.collection()
-                )
-            },
-        })
-        .collect();
-    errors.extend(
-        B::ROUTE_ONLY
-            .iter()
-            .filter(|(f, _)| obj.contains_key(*f))
-            .map(|(f, route)| evidentia_model::FieldError {
-                field: (*f).to_owned(),
-                code: "read_only".into(),
-                message: format!("is set only with POST /{}/{{id}}/{route}", B::KIND.collection()),
-            }),
-    );
+            code: set_by.code().into(),
+            message: set_by.message(B::KIND.collection()),
+        });
+    let errors: Vec<_> = read_only.chain(owned).collect();
     if errors.is_empty() {
         Ok(())
     } else {
@@ -220,7 +191,6 @@ pub async fn create_with<B: RecordBody>(
 ) -> ApiResult<StoredRecord> {
     let viewer = &caller.viewer;
     refuse_server_fields::<B>(&obj)?;
-    refuse_append_only::<B>(&obj)?;
     obj.extend(server);
     let classification = take_classification(&mut obj, Classification::Internal)?;
     let organisation_id = match obj.remove("organisation_id") {
@@ -277,7 +247,6 @@ pub async fn create_with<B: RecordBody>(
 /// (forms use it to report every problem at once). The same parsing and validation as `create`.
 pub fn check<B: RecordBody>(state: &AppState, mut obj: Map<String, Value>) -> ApiResult<()> {
     refuse_server_fields::<B>(&obj)?;
-    refuse_append_only::<B>(&obj)?;
     let classification = take_classification(&mut obj, Classification::Internal)?;
     obj.remove("organisation_id");
     let body: B = typed(Value::Object(obj))?;
@@ -339,7 +308,6 @@ pub async fn patch<B: RecordBody>(
 ) -> ApiResult<StoredRecord> {
     let viewer = &caller.viewer;
     refuse_server_fields::<B>(&patch)?;
-    refuse_append_only::<B>(&patch)?;
     if patch.contains_key("organisation_id") {
         return Err(ApiError::invalid_field(
             "organisation_id",
@@ -397,7 +365,11 @@ pub async fn append<B: RecordBody>(
     entry: Value,
     events: Vec<evidentia_log::Event>,
 ) -> ApiResult<StoredRecord> {
-    debug_assert!(B::APPEND_ONLY.contains(&field));
+    debug_assert!(
+        B::SERVER_OWNED
+            .iter()
+            .any(|(f, set_by)| *f == field && matches!(set_by, evidentia_model::SetBy::Appending(_)))
+    );
     let viewer = &caller.viewer;
     let mut attempts = 0;
     loop {

@@ -174,3 +174,41 @@ async fn malformed_credentials_are_refused_clearly() {
         assert!(r.headers().contains_key("www-authenticate"));
     }
 }
+
+#[tokio::test]
+async fn fields_the_server_owns_are_refused_naming_the_route_that_sets_them() {
+    let app = TestApp::start().await;
+    let (_, doc) = answer(app.get("/api/v1/openapi.json", None).await).await;
+    let paths = doc["paths"].as_object().unwrap();
+    let cases = [
+        ("persons", json!({"given_name": "A"}), "merged_into", "read_only"),
+        ("communications", json!({"subject": "s"}), "responses", "append_only"),
+        ("communications", json!({"subject": "s"}), "attachments", "append_only"),
+        ("communications", json!({"subject": "s"}), "letter", "read_only"),
+        ("exhumations", json!({}), "recovery_log", "append_only"),
+        ("remains", json!({"case_number": "R-1"}), "identification", "read_only"),
+        ("remains", json!({"case_number": "R-1"}), "identified_as", "read_only"),
+    ];
+    for (collection, mut body, field, code) in cases {
+        body[field] = json!([]);
+        let (status, problem) = answer(app.post(&format!("/api/v1/{collection}"), "admin", &body).await).await;
+        assert_eq!(status, 422, "{collection}.{field}: {problem}");
+        let error = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == field)
+            .unwrap_or_else(|| panic!("{collection}.{field}: {problem}"));
+        assert_eq!(error["code"], code, "{error}");
+        let message = error["message"].as_str().unwrap();
+        let route = message
+            .split("POST ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{collection}.{field} names no route: {message}"));
+        let route = route.split_whitespace().next().unwrap();
+        let post = &paths
+            .get(route)
+            .unwrap_or_else(|| panic!("{collection}.{field}: {route} is no route"))["post"];
+        assert!(post.is_object(), "{collection}.{field}: {route} takes no POST");
+    }
+}
