@@ -1,6 +1,6 @@
 //! Language helpers: dates written out, plural forms, template filling and transliteration.
 
-use evidentia_model::{PartialDate, Period};
+use evidentia_model::{PartialDate, Period, months};
 use time::Month;
 
 /// The language a record is written in.
@@ -26,110 +26,9 @@ impl Lang {
     }
 }
 
-const MONTH_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-/// Genitive: "17 липня", "з липня".
-const MONTH_UK_GEN: [&str; 12] = [
-    "січня",
-    "лютого",
-    "березня",
-    "квітня",
-    "травня",
-    "червня",
-    "липня",
-    "серпня",
-    "вересня",
-    "жовтня",
-    "листопада",
-    "грудня",
-];
-/// Locative: "у липні".
-const MONTH_UK_LOC: [&str; 12] = [
-    "січні",
-    "лютому",
-    "березні",
-    "квітні",
-    "травні",
-    "червні",
-    "липні",
-    "серпні",
-    "вересні",
-    "жовтні",
-    "листопаді",
-    "грудні",
-];
-/// Nominative (= accusative): "по липень".
-const MONTH_UK_NOM: [&str; 12] = [
-    "січень",
-    "лютий",
-    "березень",
-    "квітень",
-    "травень",
-    "червень",
-    "липень",
-    "серпень",
-    "вересень",
-    "жовтень",
-    "листопад",
-    "грудень",
-];
-const MONTH_RU_GEN: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
-const MONTH_RU_LOC: [&str; 12] = [
-    "январе",
-    "феврале",
-    "марте",
-    "апреле",
-    "мае",
-    "июне",
-    "июле",
-    "августе",
-    "сентябре",
-    "октябре",
-    "ноябре",
-    "декабре",
-];
-const MONTH_RU_NOM: [&str; 12] = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-];
-
-fn m(month: Month) -> usize {
-    usize::from(u8::from(month)).saturating_sub(1).min(11)
+/// The name of `month` in `lang`, in the case of `table` (see [`months`]).
+fn month_in(table: &'static [[&'static str; 12]; 3], lang: Lang, mo: Month) -> &'static str {
+    months::name(table, lang.index(), mo.into())
 }
 
 /// How a date is used in a phrase.
@@ -166,8 +65,8 @@ fn one_date(date: &PartialDate, lang: Lang, case: Case) -> String {
     match lang {
         Lang::En => {
             let body = match (month, day) {
-                (Some(mo), Some(d)) => format!("{d} {} {year}{time}", MONTH_EN[m(mo)]),
-                (Some(mo), None) => format!("{} {year}", MONTH_EN[m(mo)]),
+                (Some(mo), Some(d)) => format!("{d} {} {year}{time}", month_in(&months::NOMINATIVE, lang, mo)),
+                (Some(mo), None) => format!("{} {year}", month_in(&months::NOMINATIVE, lang, mo)),
                 _ => format!("{year}"),
             };
             match (case, day) {
@@ -177,19 +76,19 @@ fn one_date(date: &PartialDate, lang: Lang, case: Case) -> String {
             }
         }
         Lang::Uk => match (case, month, day) {
-            (_, Some(mo), Some(d)) => format!("{d} {} {year} року{time}", MONTH_UK_GEN[m(mo)]),
-            (Case::At, Some(mo), None) => format!("у {} {year} року", MONTH_UK_LOC[m(mo)]),
-            (Case::From, Some(mo), None) => format!("{} {year} року", MONTH_UK_GEN[m(mo)]),
-            (Case::To, Some(mo), None) => format!("{} {year} року", MONTH_UK_NOM[m(mo)]),
+            (_, Some(mo), Some(d)) => format!("{d} {} {year} року{time}", month_in(&months::GENITIVE, lang, mo)),
+            (Case::At, Some(mo), None) => format!("у {} {year} року", month_in(&months::LOCATIVE, lang, mo)),
+            (Case::From, Some(mo), None) => format!("{} {year} року", month_in(&months::GENITIVE, lang, mo)),
+            (Case::To, Some(mo), None) => format!("{} {year} року", month_in(&months::NOMINATIVE, lang, mo)),
             (Case::At, None, _) => format!("у {year} році"),
             (Case::From, None, _) => format!("{year} року"),
             (Case::To, None, _) => format!("{year} рік"),
         },
         Lang::Ru => match (case, month, day) {
-            (_, Some(mo), Some(d)) => format!("{d} {} {year} года{time}", MONTH_RU_GEN[m(mo)]),
-            (Case::At, Some(mo), None) => format!("в {} {year} года", MONTH_RU_LOC[m(mo)]),
-            (Case::From, Some(mo), None) => format!("{} {year} года", MONTH_RU_GEN[m(mo)]),
-            (Case::To, Some(mo), None) => format!("{} {year} года", MONTH_RU_NOM[m(mo)]),
+            (_, Some(mo), Some(d)) => format!("{d} {} {year} года{time}", month_in(&months::GENITIVE, lang, mo)),
+            (Case::At, Some(mo), None) => format!("в {} {year} года", month_in(&months::LOCATIVE, lang, mo)),
+            (Case::From, Some(mo), None) => format!("{} {year} года", month_in(&months::GENITIVE, lang, mo)),
+            (Case::To, Some(mo), None) => format!("{} {year} года", month_in(&months::NOMINATIVE, lang, mo)),
             (Case::At, None, _) => format!("в {year} году"),
             (Case::From, None, _) => format!("{year} года"),
             (Case::To, None, _) => format!("{year} год"),

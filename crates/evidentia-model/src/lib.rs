@@ -7,6 +7,7 @@ pub mod date;
 pub mod evidence;
 pub mod incident;
 pub mod missing;
+pub mod months;
 pub mod person;
 pub mod person_match;
 pub mod record;

@@ -2,90 +2,18 @@
 //! need only month names and a year suffix. A partial date is shown as what is known ("May 2024"),
 //! never padded with an invented day.
 
-use evidentia_model::{PartialDate, Period};
+use evidentia_model::{PartialDate, Period, months};
 use time::{Date, Month};
 
 use crate::Language;
 
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// Ukrainian month names in the nominative ("травень 2024 р.").
-const UK_MONTHS: [&str; 12] = [
-    "січень",
-    "лютий",
-    "березень",
-    "квітень",
-    "травень",
-    "червень",
-    "липень",
-    "серпень",
-    "вересень",
-    "жовтень",
-    "листопад",
-    "грудень",
-];
-
-/// Ukrainian month names in the genitive, after a day ("5 травня 2024 р.").
-const UK_MONTHS_GENITIVE: [&str; 12] = [
-    "січня",
-    "лютого",
-    "березня",
-    "квітня",
-    "травня",
-    "червня",
-    "липня",
-    "серпня",
-    "вересня",
-    "жовтня",
-    "листопада",
-    "грудня",
-];
-
-const RU_MONTHS: [&str; 12] = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-];
-
-const RU_MONTHS_GENITIVE: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
-
-fn index(month: Month) -> usize {
-    usize::from(u8::from(month)).saturating_sub(1).min(11)
+/// The position of `lang` in the tables of [`months`].
+fn column(lang: Language) -> usize {
+    match lang {
+        Language::En => 0,
+        Language::Uk => 1,
+        Language::Ru => 2,
+    }
 }
 
 fn year_text(year: i32, lang: Language) -> String {
@@ -97,23 +25,14 @@ fn year_text(year: i32, lang: Language) -> String {
 }
 
 fn month_text(year: i32, month: Month, lang: Language) -> String {
-    let i = index(month);
-    match lang {
-        Language::En => format!("{} {year}", EN_MONTHS[i]),
-        Language::Uk => format!("{} {}", UK_MONTHS[i], year_text(year, lang)),
-        Language::Ru => format!("{} {}", RU_MONTHS[i], year_text(year, lang)),
-    }
+    let name = months::name(&months::NOMINATIVE, column(lang), month.into());
+    format!("{name} {}", year_text(year, lang))
 }
 
 /// A calendar day in `lang`: "5 May 2024", "5 травня 2024 р.", "5 мая 2024 г.".
 pub fn format_date(date: Date, lang: Language) -> String {
-    let i = index(date.month());
-    let (day, year) = (date.day(), date.year());
-    match lang {
-        Language::En => format!("{day} {} {year}", EN_MONTHS[i]),
-        Language::Uk => format!("{day} {} {}", UK_MONTHS_GENITIVE[i], year_text(year, lang)),
-        Language::Ru => format!("{day} {} {}", RU_MONTHS_GENITIVE[i], year_text(year, lang)),
-    }
+    let name = months::name(&months::GENITIVE, column(lang), date.month().into());
+    format!("{} {name} {}", date.day(), year_text(date.year(), lang))
 }
 
 /// A partial date as far as it is known. An instant is shown as the calendar day in the offset it

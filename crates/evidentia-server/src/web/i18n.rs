@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use axum::http::HeaderMap;
-use evidentia_model::PartialDate;
+use evidentia_model::{PartialDate, months};
 
 /// The cookie that keeps the chosen language.
 pub const LANG_COOKIE: &str = "lang";
@@ -118,94 +118,23 @@ impl Lang {
         out
     }
 
+    /// The position of this language in the tables of [`months`].
+    fn column(self) -> usize {
+        match self {
+            Self::En => 0,
+            Self::Uk => 1,
+            Self::Ru => 2,
+        }
+    }
+
     /// A month's name as used alone ("May", "травень").
     fn month_name(self, month: u8) -> &'static str {
-        const EN: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        const UK: [&str; 12] = [
-            "січень",
-            "лютий",
-            "березень",
-            "квітень",
-            "травень",
-            "червень",
-            "липень",
-            "серпень",
-            "вересень",
-            "жовтень",
-            "листопад",
-            "грудень",
-        ];
-        const RU: [&str; 12] = [
-            "январь",
-            "февраль",
-            "март",
-            "апрель",
-            "май",
-            "июнь",
-            "июль",
-            "август",
-            "сентябрь",
-            "октябрь",
-            "ноябрь",
-            "декабрь",
-        ];
-        let i = usize::from(month.clamp(1, 12) - 1);
-        match self {
-            Self::En => EN[i],
-            Self::Uk => UK[i],
-            Self::Ru => RU[i],
-        }
+        months::name(&months::NOMINATIVE, self.column(), month)
     }
 
     /// A month's name after a day number ("17 травня", "17 мая").
     fn month_genitive(self, month: u8) -> &'static str {
-        const UK: [&str; 12] = [
-            "січня",
-            "лютого",
-            "березня",
-            "квітня",
-            "травня",
-            "червня",
-            "липня",
-            "серпня",
-            "вересня",
-            "жовтня",
-            "листопада",
-            "грудня",
-        ];
-        const RU: [&str; 12] = [
-            "января",
-            "февраля",
-            "марта",
-            "апреля",
-            "мая",
-            "июня",
-            "июля",
-            "августа",
-            "сентября",
-            "октября",
-            "ноября",
-            "декабря",
-        ];
-        let i = usize::from(month.clamp(1, 12) - 1);
-        match self {
-            Self::En => self.month_name(month),
-            Self::Uk => UK[i],
-            Self::Ru => RU[i],
-        }
+        months::name(&months::GENITIVE, self.column(), month)
     }
 
     /// A short month label for charts: "May 2023" / "05.2023".
