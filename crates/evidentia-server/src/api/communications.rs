@@ -308,13 +308,14 @@ async fn modify(
 ) -> ApiResult<StoredRecord> {
     let mut attempts = 0;
     loop {
-        let current = records::read(state, caller, RecordKind::Communication, id).await?;
-        if !caller.viewer.may_write(current.meta.organisation_id) {
-            return Err(records::unauthorised_or_forbidden(
-                &caller.viewer,
-                "change this communication",
-            ));
-        }
+        let current = records::writable(
+            state,
+            caller,
+            RecordKind::Communication,
+            id,
+            "change this communication",
+        )
+        .await?;
         let mut body: Communication = body_of(&current)?;
         change(&current, &mut body)?;
         let vocabularies = state.vocabularies();
@@ -379,13 +380,14 @@ pub async fn add_response(
 ) -> ApiResult<impl IntoResponse> {
     let id = communication_id(&id)?;
     // Refuse the caller who could not record it before reading the body's content.
-    let current = records::read(&state, &caller, RecordKind::Communication, id).await?;
-    if !caller.viewer.may_write(current.meta.organisation_id) {
-        return Err(records::unauthorised_or_forbidden(
-            &caller.viewer,
-            "change this communication",
-        ));
-    }
+    records::writable(
+        &state,
+        &caller,
+        RecordKind::Communication,
+        id,
+        "change this communication",
+    )
+    .await?;
     let input: ResponseInput = typed(Value::Object(obj))?;
     let now = state.clock.now();
     if input.received_at.first_day() > now.date() {
@@ -470,13 +472,14 @@ pub async fn send(
     JsonObject(obj): JsonObject,
 ) -> ApiResult<impl IntoResponse> {
     let id = communication_id(&id)?;
-    let record = records::read(&state, &caller, RecordKind::Communication, id).await?;
-    if !caller.viewer.may_write(record.meta.organisation_id) {
-        return Err(records::unauthorised_or_forbidden(
-            &caller.viewer,
-            "send this communication",
-        ));
-    }
+    let record = records::writable(
+        &state,
+        &caller,
+        RecordKind::Communication,
+        id,
+        "send this communication",
+    )
+    .await?;
     let input: SendInput = typed(Value::Object(obj))?;
     let template = check_template(input.template)?;
     let communication: Communication = body_of(&record)?;
@@ -612,13 +615,14 @@ pub async fn attach_bundle(
     JsonObject(obj): JsonObject,
 ) -> ApiResult<impl IntoResponse> {
     let id = communication_id(&id)?;
-    let record = records::read(&state, &caller, RecordKind::Communication, id).await?;
-    if !caller.viewer.may_write(record.meta.organisation_id) {
-        return Err(records::unauthorised_or_forbidden(
-            &caller.viewer,
-            "attach evidence to this communication",
-        ));
-    }
+    let record = records::writable(
+        &state,
+        &caller,
+        RecordKind::Communication,
+        id,
+        "attach evidence to this communication",
+    )
+    .await?;
     let input: AttachInput = typed(Value::Object(obj))?;
     let communication: Communication = body_of(&record)?;
     if communication.letter.is_some() {

@@ -222,10 +222,7 @@ pub async fn add_redaction(
 ) -> ApiResult<impl IntoResponse> {
     let id = evidence_id(&id)?;
     // Refuse before a byte is stored when the caller could not record the redaction.
-    let original = records::read(&state, &caller, RecordKind::Evidence, id).await?;
-    if !caller.viewer.may_write(original.meta.organisation_id) {
-        return Err(records::unauthorised_or_forbidden(&caller.viewer, "redact this item"));
-    }
+    let original = records::writable(&state, &caller, RecordKind::Evidence, id, "redact this item").await?;
     let (mut obj, stored) = super::upload::redaction_fields(&state, &caller, req).await?;
     let notes = match obj.remove("notes") {
         None => String::new(),

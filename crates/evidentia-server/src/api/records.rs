@@ -270,6 +270,23 @@ pub async fn read(state: &AppState, caller: &Caller, kind: RecordKind, id: Uuid)
     Ok(r)
 }
 
+/// Reads a record the caller may change: 404 unless they may see it, then 401/403 naming `what`
+/// unless they may write it.
+pub async fn writable(
+    state: &AppState,
+    caller: &Caller,
+    kind: RecordKind,
+    id: Uuid,
+    what: &str,
+) -> ApiResult<StoredRecord> {
+    let r = read(state, caller, kind, id).await?;
+    if caller.viewer.may_write(r.meta.organisation_id) {
+        Ok(r)
+    } else {
+        Err(unauthorised_or_forbidden(&caller.viewer, what))
+    }
+}
+
 /// Answers 404 unless the caller may see the record (nothing is read out, nothing audited).
 pub async fn require_visible(state: &AppState, caller: &Caller, kind: RecordKind, id: Uuid) -> ApiResult<()> {
     visible(state, &caller.viewer, kind, id).await.map(|_| ())
@@ -315,10 +332,7 @@ pub async fn patch<B: RecordBody>(
             "a record's owner does not change",
         ));
     }
-    let current = read(state, caller, B::KIND, id).await?;
-    if !viewer.may_write(current.meta.organisation_id) {
-        return Err(unauthorised_or_forbidden(viewer, "change this record"));
-    }
+    let current = writable(state, caller, B::KIND, id, "change this record").await?;
     if current.meta.version != expected_version {
         return Err(ApiError::PreconditionFailed {
             current: current.meta.version,
@@ -373,10 +387,7 @@ pub async fn append<B: RecordBody>(
     let viewer = &caller.viewer;
     let mut attempts = 0;
     loop {
-        let current = read(state, caller, B::KIND, id).await?;
-        if !viewer.may_write(current.meta.organisation_id) {
-            return Err(unauthorised_or_forbidden(viewer, "change this record"));
-        }
+        let current = writable(state, caller, B::KIND, id, "change this record").await?;
         let mut doc = match current.body {
             Value::Object(m) => m,
             _ => Map::new(),
