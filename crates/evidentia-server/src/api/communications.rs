@@ -20,7 +20,7 @@ use evidentia_reports::Language;
 use evidentia_reports::letter::{self, BundleRef, LetterContext, LetterError, LetterIncident, LetterKind, Sender};
 use evidentia_store::{ListQuery, RecordUpdate, StoredRecord};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use tokio::io::AsyncReadExt;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -379,10 +379,25 @@ pub async fn add_response(
     JsonObject(obj): JsonObject,
 ) -> ApiResult<impl IntoResponse> {
     let id = communication_id(&id)?;
+    let r = record_response(&state, &caller, id, obj).await?;
+    Ok((
+        StatusCode::CREATED,
+        records::record_headers(&r, "communications"),
+        Json(records::record_json(&r)),
+    ))
+}
+
+/// Records a response (a [`ResponseInput`] object) and answers the communication's new version.
+pub async fn record_response(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    obj: Map<String, Value>,
+) -> ApiResult<StoredRecord> {
     // Refuse the caller who could not record it before reading the body's content.
     records::writable(
-        &state,
-        &caller,
+        state,
+        caller,
         RecordKind::Communication,
         id,
         "change this communication",
@@ -393,7 +408,7 @@ pub async fn add_response(
     if input.received_at.first_day() > now.date() {
         return Err(ApiError::invalid_field("received_at", "in_future", "is after today"));
     }
-    let r = modify(&state, &caller, id, |_, c| {
+    modify(state, caller, id, |_, c| {
         match c.sent_at {
             None => {
                 return Err(ApiError::invalid_field(
@@ -427,12 +442,7 @@ pub async fn add_response(
         };
         Ok(())
     })
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        records::record_headers(&r, "communications"),
-        Json(records::record_json(&r)),
-    ))
+    .await
 }
 
 /// How a letter is sent.
@@ -472,14 +482,19 @@ pub async fn send(
     JsonObject(obj): JsonObject,
 ) -> ApiResult<impl IntoResponse> {
     let id = communication_id(&id)?;
-    let record = records::writable(
-        &state,
-        &caller,
-        RecordKind::Communication,
-        id,
-        "send this communication",
-    )
-    .await?;
+    let r = send_letter(&state, &caller, id, obj).await?;
+    Ok(answer(&r))
+}
+
+/// Sends a draft as [`send`] describes, with a [`SendInput`] object, and answers the
+/// communication's new version.
+pub async fn send_letter(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    obj: Map<String, Value>,
+) -> ApiResult<StoredRecord> {
+    let record = records::writable(state, caller, RecordKind::Communication, id, "send this communication").await?;
     let input: SendInput = typed(Value::Object(obj))?;
     let template = check_template(input.template)?;
     let communication: Communication = body_of(&record)?;
@@ -508,7 +523,7 @@ pub async fn send(
             "must be at most 500 characters",
         ));
     }
-    let (ctx, classification) = letter_context(&state, &caller, &record, &communication, Some(sent_at)).await?;
+    let (ctx, classification) = letter_context(state, caller, &record, &communication, Some(sent_at)).await?;
     let doc = render(template.as_deref(), &ctx)?;
     let bytes = evidentia_reports::pdf::render(&doc).map_err(internal)?;
     let files = state
@@ -517,7 +532,7 @@ pub async fn send(
         .ok_or_else(|| ApiError::Unavailable("this server has no file store".into()))?;
     let size = bytes.len() as u64;
     let stored = files.put(&bytes[..], size.max(1)).await.map_err(internal)?;
-    let incident_ids: Vec<Value> = ctx_incident_ids(&state, &caller, &communication).await?;
+    let incident_ids: Vec<Value> = ctx_incident_ids(state, caller, &communication).await?;
     let item = json!({
         "kind": "document",
         "title": format!("Letter as sent: {}", communication.subject),
@@ -537,20 +552,20 @@ pub async fn send(
         return Err(internal("the letter's record is not an object"));
     };
     let first = super::custody::server_entry(
-        &state,
-        &caller,
+        state,
+        caller,
         CustodyAction::Collected,
         format!("letter of communication {id} as sent"),
         None,
     );
     let evidence = records::create_with::<evidentia_model::Evidence>(
-        &state,
-        &caller,
+        state,
+        caller,
         item,
         super::custody::chain_starting_with(&first)?,
     )
     .await?;
-    super::upload::log_ingest(&state, &caller, evidence.meta.id, &stored).await?;
+    super::upload::log_ingest(state, caller, evidence.meta.id, &stored).await?;
     let frozen = FrozenLetter {
         evidence_id: evidence.meta.id,
         sha256: stored.sha256.clone(),
@@ -558,7 +573,7 @@ pub async fn send(
         media_type: "application/pdf".into(),
     };
     let channel = input.channel;
-    let r = modify(&state, &caller, id, |_, c| {
+    modify(state, caller, id, |_, c| {
         if c.status != CommunicationStatus::Draft || c.letter.is_some() {
             return Err(ApiError::Conflict("the communication was sent meanwhile".into()));
         }
@@ -570,8 +585,7 @@ pub async fn send(
         }
         Ok(())
     })
-    .await?;
-    Ok(answer(&r))
+    .await
 }
 
 /// The incidents of a communication that the caller may see, as JSON ids.

@@ -58,7 +58,14 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
             get(incidents::involvement_form).post(incidents::add_involvement),
         )
         .route("/persons", get(persons::list).post(persons::create))
-        .route("/communications", get(communications::page))
+        .route(
+            "/communications",
+            get(communications::page).post(communications::create),
+        )
+        .route("/communications/new", get(communications::new_form))
+        .route("/communications/{id}", get(communications::page_of))
+        .route("/communications/{id}/send", post(communications::send))
+        .route("/communications/{id}/responses", post(communications::respond))
         .route("/persons/new", get(persons::new_form))
         .route("/persons/duplicates", get(duplicates::page).post(duplicates::decide))
         .route("/persons/duplicates/{id}/undo", post(duplicates::undo))

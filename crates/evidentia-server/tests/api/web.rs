@@ -6,7 +6,7 @@ use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKI
 use reqwest::{Client, Response, StatusCode};
 use serde_json::json;
 
-use crate::app::{PASSWORD, TestApp, incident};
+use crate::app::{PASSWORD, TestApp, answer, incident};
 
 /// `application/x-www-form-urlencoded` bodies (reqwest is built without its `form` feature).
 trait FormBody {
@@ -641,6 +641,15 @@ async fn every_form_post_needs_a_session_its_token_and_a_visible_record() {
         .as_str()
         .unwrap()
         .to_owned();
+    let letter = app
+        .create(
+            "/api/v1/communications",
+            json!({"kind": "appeal", "subject": "Posted letter", "classification": "restricted"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let posts = [
         "/incidents".to_owned(),
         format!("/incidents/{restricted}"),
@@ -649,6 +658,9 @@ async fn every_form_post_needs_a_session_its_token_and_a_visible_record() {
         "/persons".to_owned(),
         format!("/persons/{person}"),
         "/sign-out".to_owned(),
+        "/communications".to_owned(),
+        format!("/communications/{letter}/send"),
+        format!("/communications/{letter}/responses"),
     ];
     let fields = |csrf: &str| {
         vec![
@@ -682,6 +694,10 @@ async fn every_form_post_needs_a_session_its_token_and_a_visible_record() {
         if path.starts_with("/persons") && !path.contains(&person) {
             continue;
         }
+        let r = post_form(&app, path, &outsider, &as_pairs(&fields(&outsider.csrf))).await;
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    for path in &posts[8..] {
         let r = post_form(&app, path, &outsider, &as_pairs(&fields(&outsider.csrf))).await;
         assert_eq!(r.status(), 404, "{path}");
     }
@@ -1106,4 +1122,177 @@ async fn the_staff_map_shows_the_grave_sites_the_reader_may_see() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, html) = page(&app, "/portal/map", None).await;
     assert!(html.contains("data-graves=\"\""), "the portal shows no grave sites");
+}
+
+#[tokio::test]
+async fn communications_are_written_sent_and_answered_with_forms() {
+    let app = TestApp::start().await;
+    let recipient = app
+        .create(
+            "/api/v1/recipients",
+            json!({"name": "Committee of Example Inquiry", "type": "un_body", "classification": "restricted"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let incident_id = app.create("/api/v1/incidents", incident("Shelling of Lirnyky")).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let session = sign_in(&app, "investigator").await;
+    let (status, form) = session_page(
+        &app,
+        &format!("/communications/new?incident_id={incident_id}"),
+        &session,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(form.contains("Committee of Example Inquiry"), "{form}");
+    assert!(form.contains(&format!("value=\"{incident_id}\"")), "{form}");
+
+    let draft = |subject: &'static str| {
+        vec![
+            ("csrf_token", session.csrf.clone()),
+            ("recipient_id", recipient.clone()),
+            ("kind", "notification".to_owned()),
+            ("language", "uk".to_owned()),
+            ("subject", subject.to_owned()),
+            ("body", "Просимо розглянути.".to_owned()),
+            ("incident_ids", incident_id.clone()),
+            ("response_due", "2099-01".to_owned()),
+            ("classification", "restricted".to_owned()),
+        ]
+    };
+    let pairs = |f: &[(&'static str, String)]| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        let session = &session;
+        async move {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post_form(app, &path, session, &f).await
+        }
+    };
+    // A draft without a subject comes back with the error beside the field.
+    let r = post("/communications".into(), pairs(&draft(""))).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"subject-error\""), "{html}");
+    let r = post("/communications".into(), pairs(&draft("Повідомлення про обстріл"))).await;
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let id = location.trim_start_matches("/communications/").to_owned();
+    let (status, html) = session_page(&app, &location, &session).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Повідомлення про обстріл")
+            && html.contains("Shelling of Lirnyky")
+            && html.contains("Committee of Example Inquiry"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("action=\"/communications/{id}/send\"")),
+        "{html}"
+    );
+    assert!(
+        !html.contains(&format!("action=\"/communications/{id}/responses\"")),
+        "{html}"
+    );
+
+    // A response before sending is refused and said so.
+    let response = |date: &str, summary: &str| {
+        vec![
+            ("csrf_token", session.csrf.clone()),
+            ("received_at", date.to_owned()),
+            ("summary", summary.to_owned()),
+            ("substantive", "yes".to_owned()),
+        ]
+    };
+    let r = post(format!("{location}/responses"), response("2020-01-01", "Too early")).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("not been sent"));
+    // Sending in the future is refused beside the field; then sent today.
+    let send = |date: &str| {
+        vec![
+            ("csrf_token", session.csrf.clone()),
+            ("sent_at", date.to_owned()),
+            ("channel", "e-mail".to_owned()),
+        ]
+    };
+    let r = post(format!("{location}/send"), send("2999-01-01")).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("id=\"sent-at-error\""));
+    let r = post(format!("{location}/send"), send("")).await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = session_page(&app, &location, &session).await;
+    assert!(
+        !html.contains(&format!("action=\"/communications/{id}/send\"")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("action=\"/communications/{id}/responses\"")),
+        "{html}"
+    );
+    // Sent once only.
+    let r = post(format!("{location}/send"), send("")).await;
+    assert_eq!(r.status(), 422);
+    // A response dated before the sending is refused; a substantive one answers it.
+    let r = post(format!("{location}/responses"), response("2001-05-01", "Before")).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("id=\"received-at-error\""));
+    let r = post(format!("{location}/responses"), response("", "")).await;
+    assert_eq!(r.status(), 422);
+    let (_, api) = answer(
+        app.get(&format!("/api/v1/communications/{id}"), Some("investigator"))
+            .await,
+    )
+    .await;
+    assert_eq!(api["status"], "sent", "{api}");
+    let today = api["sent_at"].as_str().unwrap().to_owned();
+    let r = post(
+        format!("{location}/responses"),
+        response(&today, "Case registered under No. 12"),
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let (_, api) = answer(
+        app.get(&format!("/api/v1/communications/{id}"), Some("investigator"))
+            .await,
+    )
+    .await;
+    assert_eq!(api["status"], "answered", "{api}");
+    assert_eq!(api["responses"][0]["summary"], "Case registered under No. 12");
+    let (_, html) = session_page(&app, &location, &session).await;
+    assert!(html.contains("Case registered under No. 12"), "{html}");
+    let (_, list) = session_page(&app, "/communications", &session).await;
+    assert!(list.contains(&location) && list.contains("Answered"), "{list}");
+
+    // A reader of the organisation sees the page without its forms and cannot post them.
+    let (status, html) = page(&app, &location, Some("viewer")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Case registered") && !html.contains("/responses\""),
+        "{html}"
+    );
+    let viewer = sign_in(&app, "viewer").await;
+    let f = response(&today, "By a viewer");
+    let mut f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    f[0].1 = &viewer.csrf;
+    let r = post_form(&app, &format!("{location}/responses"), &viewer, &f).await;
+    assert_eq!(r.status(), 403);
+    // Another organisation sees neither the page nor the form's recipient, and cannot post.
+    let (status, html) = page(&app, &location, Some("other_investigator")).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("Повідомлення"));
+    let (_, form) = page(&app, "/communications/new", Some("other_investigator")).await;
+    assert!(!form.contains("Committee of Example Inquiry"), "{form}");
+    let outsider = sign_in(&app, "other_investigator").await;
+    let r = post_form(
+        &app,
+        &format!("{location}/send"),
+        &outsider,
+        &[("csrf_token", outsider.csrf.as_str())],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
 }
