@@ -25,11 +25,18 @@ const PART_SIZE: usize = 5 * 1024 * 1024;
 /// three parts.
 const PARTS_IN_FLIGHT: usize = 2;
 
+/// How many locks the commits of one store are spread over (by the first byte of the hash).
+const COMMIT_LOCKS: usize = 64;
+
 pub(crate) struct S3Store {
     store: Arc<AmazonS3>,
     objects: Path,
     tmp: Path,
     description: String,
+    /// Commits of the same content in this process take turns, so that exactly one of them
+    /// stores it, whether or not the server enforces the copy's `If-None-Match` atomically
+    /// (between processes, only the server can).
+    commit_locks: Arc<[tokio::sync::Mutex<()>]>,
 }
 
 /// An upload in progress: a multipart upload to a temporary key.
@@ -116,6 +123,7 @@ impl S3Store {
             objects: prefix.clone().join("sha256"),
             tmp: prefix.join("tmp"),
             description,
+            commit_locks: (0..COMMIT_LOCKS).map(|_| tokio::sync::Mutex::new(())).collect(),
         })
     }
 
@@ -148,6 +156,8 @@ impl S3Store {
             .ok_or_else(|| Error::Io(io::Error::other("upload already committed")))?;
         upload.finish().await.map_err(backend)?;
         let target = self.key_of(&hashes.sha256);
+        let stripe = u8::from_str_radix(hashes.sha256.get(..2).unwrap_or("00"), 16).unwrap_or(0);
+        let turn = self.commit_locks[usize::from(stripe) % COMMIT_LOCKS].lock().await;
         // Look first: a duplicate then costs no copy, and on a server that ignores the
         // copy's `If-None-Match` only two uploads racing — of the same content, since the name
         // is its hash — can overlap.
@@ -159,6 +169,7 @@ impl S3Store {
             Err(object_store::Error::NotFound { .. }) => self.store.copy_if_not_exists(&staging.key, &target).await,
             Err(e) => Err(e),
         };
+        drop(turn);
         if let Err(e) = self.store.delete(&staging.key).await {
             // The file is stored (or the copy failed and says so); a leftover temporary object is
             // for remove_stale_temp.
