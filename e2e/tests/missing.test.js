@@ -1,7 +1,8 @@
 // The search for the missing in Debian's Chromium: a relative reports a missing person on the
 // portal; staff of the receiving commission accept the report on the case's page, open a
 // candidate among the remains, compare it with the case field by field and identify it; the case
-// then shows as identified. Every new page is checked with axe-core and photographed.
+// then shows as identified. The case form and the grave sites are visited too. Every new page is
+// checked with axe-core and photographed.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
@@ -110,6 +111,21 @@ describe("The search for the missing in the browser", { concurrency: false }, ()
     await screenshot(page, "m4-case-identified");
     await visit("/remains");
     await accessible("remains list");
+  });
+
+  test("case forms, grave sites and their recovery logs", async () => {
+    await visit("/missing-cases/new");
+    await accessible("new case form");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.waitForLoadState("networkidle");
+    assert.ok(await page.locator("#person-id-error").isVisible(), "the person is required");
+    await accessible("case form with errors");
+    await visit("/grave-sites");
+    await accessible("grave sites");
+    await page.locator("#grave-sites a").first().click();
+    await page.waitForLoadState("networkidle");
+    await screenshot(page, "m5-grave-site");
+    await accessible("grave site");
   });
 
   test("no page broke its Content-Security-Policy", () => {

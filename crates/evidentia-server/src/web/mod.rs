@@ -13,6 +13,7 @@ mod dashboard;
 mod duplicates;
 mod evidence;
 mod forms;
+mod graves;
 mod history;
 pub mod i18n;
 mod incidents;
@@ -70,6 +71,8 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/missing-cases/{id}", get(missing::page).post(missing::update))
         .route("/missing-cases/{id}/edit", get(missing::edit_form))
         .route("/missing-cases/{id}/moderation", post(missing::moderate))
+        .route("/grave-sites", get(graves::list))
+        .route("/grave-sites/{id}", get(graves::page))
         .route("/remains", get(remains::list))
         .route("/remains/{id}", get(remains::page))
         .route("/remains/{id}/identification", post(remains::identify))

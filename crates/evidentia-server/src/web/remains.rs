@@ -153,6 +153,9 @@ struct RemainsPage {
     c: Chrome,
     id: String,
     fields: Vec<(String, String)>,
+    /// The grave site's page and name, when the reader may see the site.
+    grave_site_href: String,
+    grave_site: String,
     /// The identified person's page, when the reader may see the person.
     identified_href: String,
     identified_name: String,
@@ -199,9 +202,10 @@ async fn render(
         add("remains.age_range", format!("{min}–{max}"));
     }
     add("remains.recovered_at", view::partial_date(lang, &b["recovered_at"]));
-    if let Some(site) = visible(state, ctx, RecordKind::GraveSite, uuid_at(b, "grave_site_id")).await? {
-        add("remains.grave_site", text(&site.body, "name"));
-    }
+    let grave_site = visible(state, ctx, RecordKind::GraveSite, uuid_at(b, "grave_site_id"))
+        .await?
+        .map(|site| (format!("/grave-sites/{}", site.meta.id), text(&site.body, "name")))
+        .unwrap_or_default();
     if let Some(ex) = visible(state, ctx, RecordKind::Exhumation, uuid_at(b, "exhumation_id")).await? {
         let label = [text(&ex.body, "team"), view::partial_date(lang, &ex.body["started_at"])]
             .into_iter()
@@ -285,6 +289,8 @@ async fn render(
         ),
         id: id.to_string(),
         fields,
+        grave_site_href: grave_site.0,
+        grave_site: grave_site.1,
         identified: status == "identified",
         identified_href,
         identified_name,

@@ -467,6 +467,23 @@ async fn cases_are_created_from_the_persons_page_and_edited_with_forms() {
     for id in ["last-seen-from-error", "am-height-error", "reported-at-error"] {
         assert!(html.contains(&format!("id=\"{id}\"")), "{id}: {html}");
     }
+    let r = post_form(
+        &app,
+        "/missing-cases",
+        &session,
+        &[
+            ("csrf_token", &session.csrf),
+            ("status", "open"),
+            ("classification", "restricted"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"person-id-error\""),
+        "the person is required: {html}"
+    );
     // A contact makes the case restricted at least: an internal case with one is refused.
     let r = post_form(
         &app,
@@ -568,4 +585,89 @@ async fn cases_are_created_from_the_persons_page_and_edited_with_forms() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let (_, html) = page(&app, &format!("/missing-cases/{case_id}"), Some("viewer")).await;
     assert!(!html.contains(&format!("href=\"{edit}\"")), "{html}");
+}
+
+#[tokio::test]
+async fn grave_sites_show_their_exhumations_and_recovery_logs_to_those_who_may_see_them() {
+    let app = TestApp::start().await;
+    let site = app
+        .create(
+            "/api/v1/grave-sites",
+            json!({"name": "Birch hollow site", "type": "mass", "setting": "buried", "classification": "restricted",
+                   "location": {"place_name": "Birch hollow", "lat": 47.01, "lon": 31.01},
+                   "hazards": ["mines", "water"], "estimated_individuals": 12, "minimum_individuals": 7}),
+        )
+        .await;
+    let exhumation = app
+        .create(
+            "/api/v1/exhumations",
+            json!({"grave_site_id": site["id"], "team": "Field team 5", "started_at": "2024-04-02",
+                   "classification": "restricted"}),
+        )
+        .await;
+    let shown = app
+        .create(
+            "/api/v1/remains",
+            json!({"case_number": "PM-BIRCH-1", "grave_site_id": site["id"], "classification": "restricted"}),
+        )
+        .await;
+    let secret = app
+        .create(
+            "/api/v1/remains",
+            json!({"case_number": "PM-BIRCH-SECRET", "grave_site_id": site["id"], "classification": "confidential"}),
+        )
+        .await;
+    let log = format!("/api/v1/exhumations/{}/recovery-log", id(&exhumation));
+    for (item, remains) in [("B-101", &shown), ("B-102", &secret)] {
+        let (status, body) = answer(
+            app.post(
+                &log,
+                "investigator",
+                &json!({"item_number": item, "description": format!("bones {item}"),
+                        "position": {"x": 1.5, "y": 2.0, "depth": 0.8}, "recovered_at": "2024-04-03",
+                        "remains_id": remains["id"]}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let path = format!("/grave-sites/{}", id(&site));
+
+    let (status, html) = page(&app, "/grave-sites", Some("viewer")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("href=\"{path}\"")) && html.contains("Mass grave"),
+        "{html}"
+    );
+    let (status, html) = page(&app, &path, Some("viewer")).await;
+    assert_eq!(status, 200);
+    for text in [
+        "Mines, Water",
+        "Individuals (estimated)",
+        "Field team 5",
+        "B-101",
+        "bones B-102",
+        "x 1.5 m, y 2 m, depth 0.8 m",
+        "PM-BIRCH-1",
+    ] {
+        assert!(html.contains(text), "{text}: {html}");
+    }
+    let (_, html) = page(&app, &format!("/remains/{}", id(&shown)), Some("viewer")).await;
+    assert!(
+        html.contains(&format!("href=\"{path}\"")),
+        "the remains lead to their site: {html}"
+    );
+    // The viewer may not see the confidential remains: the log keeps the item, not its name.
+    assert!(!html.contains("PM-BIRCH-SECRET"), "{html}");
+    let (_, html) = page(&app, &path, Some("investigator")).await;
+    assert!(html.contains("PM-BIRCH-SECRET"), "{html}");
+    // Another organisation finds nothing of the site.
+    let (status, html) = page(&app, &path, Some("outsider")).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("Birch"));
+    let (_, html) = page(&app, "/grave-sites", Some("outsider")).await;
+    assert!(!html.contains("Birch"), "{html}");
+    let (status, _) = page(&app, "/grave-sites", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
 }
