@@ -230,6 +230,27 @@ async fn cases_of(
 /// How often an identification retries when a record changed between its reads and its write.
 const ATTEMPTS: usize = 3;
 
+/// What an identification, or its withdrawal, changed: the remains, the person (when the caller
+/// may see them) and the person's cases.
+pub struct IdentificationChange {
+    pub remains: StoredRecord,
+    pub person: Option<StoredRecord>,
+    pub missing_cases: Vec<StoredRecord>,
+}
+
+impl IdentificationChange {
+    fn answer(&self) -> (axum::http::HeaderMap, Json<Value>) {
+        (
+            records::record_headers(&self.remains, "remains"),
+            Json(serde_json::json!({
+                "remains": records::record_json(&self.remains),
+                "person": self.person.as_ref().map_or(Value::Null, records::record_json),
+                "missing_cases": self.missing_cases.iter().map(records::record_json).collect::<Vec<_>>(),
+            })),
+        )
+    }
+}
+
 /// Identifies the remains as a person: the remains become `identified`, the person `killed`, and
 /// the person's open cases `identified`, in one transaction, each change a new version with its
 /// log entry.
@@ -251,23 +272,35 @@ pub async fn identify(
     JsonObject(obj): JsonObject,
 ) -> ApiResult<impl IntoResponse> {
     let id = record_id(&id)?;
+    Ok(identify_remains(&state, &caller, id, obj).await?.answer())
+}
+
+/// The identification of remains `id` as the person `input` names (an [`IdentificationInput`]
+/// as a JSON object): what `POST /remains/{id}/identification` and the remains page's form do.
+/// The caller's right to change the remains is checked before the input is read.
+pub async fn identify_remains(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    input: serde_json::Map<String, Value>,
+) -> ApiResult<IdentificationChange> {
     let viewer = &caller.viewer;
-    let current = records::read(&state, &caller, RecordKind::Remains, id).await?;
+    let current = records::read(state, caller, RecordKind::Remains, id).await?;
     if !viewer.may_write(current.meta.organisation_id) {
         return Err(records::unauthorised_or_forbidden(viewer, "identify these remains"));
     }
-    let input: IdentificationInput = typed(Value::Object(obj))?;
-    let confirmed_at = claimed("confirmed_at", input.confirmed_at, &state)?;
+    let input: IdentificationInput = typed(Value::Object(input))?;
+    let confirmed_at = claimed("confirmed_at", input.confirmed_at, state)?;
     let mut attempts = 0;
     loop {
-        let current = records::read(&state, &caller, RecordKind::Remains, id).await?;
+        let current = records::read(state, caller, RecordKind::Remains, id).await?;
         let mut remains: Remains = body_of(&current)?;
         if remains.status == RemainsStatus::Identified {
             return Err(ApiError::Conflict(
                 "the remains are already identified; withdraw that identification first".into(),
             ));
         }
-        let Some(person_record) = visible(&state, viewer, RecordKind::Person, input.person_id).await? else {
+        let Some(person_record) = visible(state, viewer, RecordKind::Person, input.person_id).await? else {
             return Err(ApiError::invalid_field(
                 "person_id",
                 "not_found",
@@ -281,8 +314,8 @@ pub async fn identify(
             ));
         }
         let cases = cases_of(
-            &state,
-            &caller,
+            state,
+            caller,
             input.person_id,
             &[MissingStatus::Open, MissingStatus::LocatedDeceased],
         )
@@ -305,13 +338,13 @@ pub async fn identify(
         let mut person: Person = body_of(&person_record)?;
         person.status = PersonStatus::Killed;
         let mut updates = vec![
-            change_of(&state, &caller, &current, &remains)?,
-            change_of(&state, &caller, &person_record, &person)?,
+            change_of(state, caller, &current, &remains)?,
+            change_of(state, caller, &person_record, &person)?,
         ];
         for c in &cases {
             let mut case: MissingCase = body_of(c)?;
             case.status = MissingStatus::Identified;
-            updates.push(change_of(&state, &caller, c, &case)?);
+            updates.push(change_of(state, caller, c, &case)?);
         }
         match state.store.update_all(updates).await {
             Err(evidentia_store::StoreError::Conflict { .. }) if attempts + 1 < ATTEMPTS => attempts += 1,
@@ -323,14 +356,11 @@ pub async fn identify(
                         "an identification changed fewer records than asked".into(),
                     ));
                 };
-                return Ok((
-                    records::record_headers(&remains, "remains"),
-                    Json(serde_json::json!({
-                        "remains": records::record_json(&remains),
-                        "person": records::record_json(&person),
-                        "missing_cases": changed.map(|c| records::record_json(&c)).collect::<Vec<_>>(),
-                    })),
-                ));
+                return Ok(IdentificationChange {
+                    remains,
+                    person: Some(person),
+                    missing_cases: changed.collect(),
+                });
             }
         }
     }
@@ -354,10 +384,20 @@ pub async fn withdraw_identification(
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
     let id = record_id(&id)?;
+    Ok(withdraw_remains_identification(&state, &caller, id).await?.answer())
+}
+
+/// The withdrawal of the identification of remains `id`: what
+/// `DELETE /remains/{id}/identification` and the remains page's button do.
+pub async fn withdraw_remains_identification(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> ApiResult<IdentificationChange> {
     let viewer = &caller.viewer;
     let mut attempts = 0;
     loop {
-        let current = records::read(&state, &caller, RecordKind::Remains, id).await?;
+        let current = records::read(state, caller, RecordKind::Remains, id).await?;
         if !viewer.may_write(current.meta.organisation_id) {
             return Err(records::unauthorised_or_forbidden(
                 viewer,
@@ -368,7 +408,7 @@ pub async fn withdraw_identification(
         let Some(person_id) = remains.identified_as else {
             return Err(ApiError::Conflict("the remains are not identified".into()));
         };
-        let cases = cases_of(&state, &caller, person_id, &[MissingStatus::Identified]).await?;
+        let cases = cases_of(state, caller, person_id, &[MissingStatus::Identified]).await?;
         if cases.iter().any(|c| !viewer.may_write(c.meta.organisation_id)) {
             return Err(records::unauthorised_or_forbidden(
                 viewer,
@@ -378,11 +418,11 @@ pub async fn withdraw_identification(
         remains.status = RemainsStatus::CandidateMatch;
         remains.identified_as = None;
         remains.identification = None;
-        let mut updates = vec![change_of(&state, &caller, &current, &remains)?];
+        let mut updates = vec![change_of(state, caller, &current, &remains)?];
         for c in &cases {
             let mut case: MissingCase = body_of(c)?;
             case.status = MissingStatus::Open;
-            updates.push(change_of(&state, &caller, c, &case)?);
+            updates.push(change_of(state, caller, c, &case)?);
         }
         match state.store.update_all(updates).await {
             Err(evidentia_store::StoreError::Conflict { .. }) if attempts + 1 < ATTEMPTS => attempts += 1,
@@ -392,17 +432,12 @@ pub async fn withdraw_identification(
                 let Some(remains) = changed.next() else {
                     return Err(ApiError::Internal("a withdrawal changed no record".into()));
                 };
-                let person = visible(&state, viewer, RecordKind::Person, person_id)
-                    .await?
-                    .map_or(Value::Null, |p| records::record_json(&p));
-                return Ok((
-                    records::record_headers(&remains, "remains"),
-                    Json(serde_json::json!({
-                        "remains": records::record_json(&remains),
-                        "person": person,
-                        "missing_cases": changed.map(|c| records::record_json(&c)).collect::<Vec<_>>(),
-                    })),
-                ));
+                let person = visible(state, viewer, RecordKind::Person, person_id).await?;
+                return Ok(IdentificationChange {
+                    remains,
+                    person,
+                    missing_cases: changed.collect(),
+                });
             }
         }
     }

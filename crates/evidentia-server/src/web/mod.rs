@@ -13,6 +13,7 @@ mod dashboard;
 mod duplicates;
 mod evidence;
 mod forms;
+mod graves;
 mod history;
 pub mod i18n;
 mod incidents;
@@ -20,6 +21,7 @@ mod map;
 mod missing;
 mod persons;
 mod portal;
+mod remains;
 mod report;
 mod session;
 mod view;
@@ -71,8 +73,17 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/persons/duplicates/{id}/undo", post(duplicates::undo))
         .route("/persons/{id}", get(persons::page).post(persons::update))
         .route("/persons/{id}/edit", get(persons::edit_form))
-        .route("/missing-cases", get(missing::list))
-        .route("/missing-cases/{id}", get(missing::page))
+        .route("/missing-cases", get(missing::list).post(missing::create))
+        .route("/missing-cases/new", get(missing::new_form))
+        .route("/missing-cases/{id}", get(missing::page).post(missing::update))
+        .route("/missing-cases/{id}/edit", get(missing::edit_form))
+        .route("/missing-cases/{id}/moderation", post(missing::moderate))
+        .route("/grave-sites", get(graves::list))
+        .route("/grave-sites/{id}", get(graves::page))
+        .route("/remains", get(remains::list))
+        .route("/remains/{id}", get(remains::page))
+        .route("/remains/{id}/identification", post(remains::identify))
+        .route("/remains/{id}/identification/withdrawal", post(remains::withdraw))
         .route("/map", get(map::staff_map))
         .route("/map/incidents.geojson", get(map::staff_points).layer(compressed()))
         .route("/map/grave-sites.geojson", get(map::staff_graves).layer(compressed()))

@@ -13,6 +13,7 @@ mod duplicates;
 mod files;
 mod log;
 mod missing;
+mod missing_web;
 mod openapi;
 mod records;
 mod reports;

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::app::{PASSWORD, TestApp, answer, incident};
 
 /// `application/x-www-form-urlencoded` bodies (reqwest is built without its `form` feature).
-trait FormBody {
+pub(crate) trait FormBody {
     fn form(self, fields: &[(&str, &str)]) -> Self;
 }
 
@@ -27,14 +27,14 @@ fn as_pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
     f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
-fn client() -> Client {
+pub(crate) fn client() -> Client {
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
 }
 
-async fn page(app: &TestApp, path: &str, who: Option<&str>) -> (StatusCode, String) {
+pub(crate) async fn page(app: &TestApp, path: &str, who: Option<&str>) -> (StatusCode, String) {
     let mut r = client().get(format!("{}{path}", app.base));
     if let Some(w) = who {
         r = r.bearer_auth(app.token(w));
@@ -44,12 +44,12 @@ async fn page(app: &TestApp, path: &str, who: Option<&str>) -> (StatusCode, Stri
 }
 
 /// A browser session: its cookie and CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
+pub(crate) struct Session {
+    pub cookie: String,
+    pub csrf: String,
 }
 
-async fn sign_in(app: &TestApp, who: &str) -> Session {
+pub(crate) async fn sign_in(app: &TestApp, who: &str) -> Session {
     let r = client()
         .post(format!("{}/sign-in", app.base))
         .form(&[
@@ -87,7 +87,7 @@ async fn sign_in(app: &TestApp, who: &str) -> Session {
     Session { cookie, csrf }
 }
 
-async fn post_form(app: &TestApp, path: &str, session: &Session, fields: &[(&str, &str)]) -> Response {
+pub(crate) async fn post_form(app: &TestApp, path: &str, session: &Session, fields: &[(&str, &str)]) -> Response {
     client()
         .post(format!("{}{path}", app.base))
         .header(COOKIE, &session.cookie)
@@ -742,7 +742,7 @@ async fn the_portal_shows_published_public_evidence_only() {
     assert!(staff.contains("public-note.txt") && staff.contains("internal-note.txt"));
 }
 
-async fn session_page(app: &TestApp, path: &str, session: &Session) -> (StatusCode, String) {
+pub(crate) async fn session_page(app: &TestApp, path: &str, session: &Session) -> (StatusCode, String) {
     let r = client()
         .get(format!("{}{path}", app.base))
         .header(COOKIE, &session.cookie)
