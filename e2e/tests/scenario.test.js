@@ -17,6 +17,7 @@ const PLACE_LATIN = "Sonyachnodar";
 const PLACE_CYRILLIC = "Сонячнодар";
 const TITLE = `Shelling near the ${PLACE_LATIN} market ${RUN}`;
 const DRAFT = `Unpublished ${PLACE_LATIN} report ${RUN}`;
+const LETTER = `Notification about ${PLACE_LATIN} ${RUN}`;
 
 let browser;
 let page;
@@ -169,6 +170,46 @@ describe("Evidentia in the browser", { concurrency: false }, () => {
   test("find the incident by a search in the other script", async () => {
     await visit(`/incidents?q=${encodeURIComponent(PLACE_CYRILLIC)}`, "08-search-cyrillic");
     assert.ok(await page.getByRole("link", { name: TITLE }).isVisible());
+  });
+
+  test("write to a recipient about the incident, send the letter and record the reply", async () => {
+    await visit(`/incidents?q=${encodeURIComponent(PLACE_LATIN + " " + RUN)}&sort=-created`, "08b-search");
+    await page.getByRole("link", { name: TITLE }).click();
+    await page.waitForLoadState("networkidle");
+    await page.getByRole("link", { name: "Write to a recipient about it" }).click();
+    await page.waitForURL(/\/communications\/new\?incident_id=/);
+    await check("08c-communication-form");
+    await accessible("communication form");
+    await page.getByRole("button", { name: "Save as draft" }).click();
+    await page.waitForLoadState("networkidle");
+    assert.ok(await page.locator("#subject-error").isVisible(), "the subject is required");
+    await accessible("communication form with errors");
+    await page.getByLabel("Recipient", { exact: true }).selectOption({ index: 1 });
+    await page.getByLabel("Subject", { exact: true }).fill(LETTER);
+    await page.getByLabel("Text of the letter").fill("We ask you to look into the facts below.");
+    await page.getByRole("button", { name: "Save as draft" }).click();
+    await page.waitForURL(/\/communications\/[0-9a-f-]{36}$/);
+    await check("08d-communication-draft");
+    await accessible("communication draft");
+    assert.equal(await page.locator("h1").innerText(), LETTER);
+    assert.match(await page.locator(".details").innerText(), new RegExp(RUN));
+    await page.getByRole("button", { name: "Mark as sent and freeze the letter" }).click();
+    await page.waitForLoadState("networkidle");
+    assert.ok(await page.getByRole("link", { name: "The letter as sent" }).isVisible());
+    await page.getByLabel("Summary").fill("Registered; a reply will follow");
+    await page.getByRole("button", { name: "Record the response" }).click();
+    await page.waitForLoadState("networkidle");
+    assert.ok(await page.locator("#received-at-error").isVisible(), "the date of receipt is required");
+    await page.getByLabel("Received on").fill(new Date().toISOString().slice(0, 10));
+    await page.getByRole("button", { name: "Record the response" }).click();
+    await page.waitForURL(/\/communications\/[0-9a-f-]{36}#responses$/);
+    await page.waitForLoadState("networkidle");
+    assert.ok(await page.locator("#responses").getByRole("cell", { name: "Registered; a reply will follow" }).isVisible());
+    assert.match(await page.locator(".details").innerText(), /Acknowledged/);
+    await accessible("communication with a response");
+    await visit("/communications", "08e-communications");
+    await accessible("communications");
+    assert.ok(await page.getByRole("link", { name: LETTER }).isVisible());
   });
 
   test("publish it; an unpublished one stays off the portal", async () => {
