@@ -341,10 +341,11 @@ pub trait Store: Send + Sync {
     async fn insert(&self, records: Vec<NewRecord>) -> Result<()>;
     /// Replaces a record's body if it is at `expected_version`, keeping the old one as history.
     async fn update(&self, update: RecordUpdate) -> Result<StoredRecord>;
-    /// Applies several changes in one transaction: all or none (an identification changes the
-    /// remains, the person and the person's cases together). A record out of date fails it all
-    /// with [`StoreError::Conflict`].
-    async fn update_all(&self, updates: Vec<RecordUpdate>) -> Result<Vec<StoredRecord>>;
+    /// Inserts records and applies changes in one transaction: all or none (an identification
+    /// changes the remains, the person and the person's cases together; a merge marks a person
+    /// merged and records the decision). A record out of date fails it all with
+    /// [`StoreError::Conflict`]. Answers the changed records, in the order of `updates`.
+    async fn write_all(&self, inserts: Vec<NewRecord>, updates: Vec<RecordUpdate>) -> Result<Vec<StoredRecord>>;
     async fn get(&self, kind: RecordKind, id: Uuid) -> Result<StoredRecord>;
     /// A page of records the viewer may see.
     async fn list(&self, query: &ListQuery) -> Result<Page>;

@@ -1088,15 +1088,24 @@ impl Store for PostgresStore {
         Ok(record)
     }
 
-    async fn update_all(&self, updates: Vec<RecordUpdate>) -> Result<Vec<StoredRecord>> {
-        if updates.is_empty() {
+    async fn write_all(&self, inserts: Vec<NewRecord>, updates: Vec<RecordUpdate>) -> Result<Vec<StoredRecord>> {
+        for r in &inserts {
+            check_new(&r.meta)?;
+        }
+        if inserts.is_empty() && updates.is_empty() {
             return Ok(Vec::new());
+        }
+        let mut leaves = Vec::new();
+        for r in &inserts {
+            leaves.extend(crate::log::created_leaves(r)?);
         }
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         lock_log(&tx).await?;
+        for chunk in inserts.chunks(INSERT_CHUNK) {
+            insert_chunk(&tx, chunk).await?;
+        }
         let mut records = Vec::with_capacity(updates.len());
-        let mut leaves = Vec::new();
         for u in &updates {
             let (record, l) = update_in(&tx, u).await?;
             records.push(record);

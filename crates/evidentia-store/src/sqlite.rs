@@ -1028,11 +1028,15 @@ impl Store for SqliteStore {
         .map(|(record, _)| record)
     }
 
-    async fn update_all(&self, updates: Vec<RecordUpdate>) -> Result<Vec<StoredRecord>> {
-        if updates.is_empty() {
+    async fn write_all(&self, inserts: Vec<NewRecord>, updates: Vec<RecordUpdate>) -> Result<Vec<StoredRecord>> {
+        if inserts.is_empty() && updates.is_empty() {
             return Ok(Vec::new());
         }
         self.write_logged(move |tx, leaves| {
+            for r in &inserts {
+                insert_record(tx, r)?;
+                leaves.extend(crate::log::created_leaves(r)?);
+            }
             let mut out = Vec::with_capacity(updates.len());
             for update in &updates {
                 let (kind, id) = (update.kind, update.id);

@@ -1074,6 +1074,63 @@ async fn a_failed_write_appends_nothing() {
 }
 
 #[tokio::test]
+async fn write_all_inserts_and_changes_together_or_not_at_all() {
+    let f = fixture().await;
+    let existing = f.new_record(f.org, Classification::Internal, &incident("Before", "2015", "X", &[]));
+    f.store.insert(vec![existing.clone()]).await.unwrap();
+    let change = |expected_version: i64, title: &str| {
+        let body = incident(title, "2015", "X", &[]);
+        RecordUpdate {
+            kind: RecordKind::Incident,
+            id: existing.meta.id,
+            expected_version,
+            classification: Classification::Internal,
+            body: serde_json::to_value(&body).unwrap(),
+            index: body.index(),
+            at: f.clock.now(),
+            by: f.user,
+            events: Vec::new(),
+        }
+    };
+    // A stale change fails the whole write: the new record is not stored, nothing is logged.
+    let refused = f.new_record(f.org, Classification::Internal, &incident("Refused", "2015", "X", &[]));
+    let latest = f.store.latest_event_for(existing.meta.id).await.unwrap();
+    let result = f.store.write_all(vec![refused.clone()], vec![change(9, "Stale")]).await;
+    assert!(matches!(result, Err(StoreError::Conflict { .. })), "{result:?}");
+    assert!(matches!(
+        f.store.get(RecordKind::Incident, refused.meta.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(f.store.latest_event_for(refused.meta.id).await.unwrap().is_none());
+    assert_eq!(f.store.latest_event_for(existing.meta.id).await.unwrap(), latest);
+    assert_eq!(
+        f.store
+            .get(RecordKind::Incident, existing.meta.id)
+            .await
+            .unwrap()
+            .meta
+            .version,
+        1
+    );
+    // Up to date: both land, each with its log entry, and the changed record is answered.
+    let added = f.new_record(f.org, Classification::Internal, &incident("Added", "2015", "X", &[]));
+    let changed = f
+        .store
+        .write_all(vec![added.clone()], vec![change(1, "After")])
+        .await
+        .unwrap();
+    assert_eq!(changed.len(), 1);
+    assert_eq!((changed[0].meta.id, changed[0].meta.version), (existing.meta.id, 2));
+    assert_eq!(changed[0].body["title"], "After");
+    assert_eq!(
+        f.store.get(RecordKind::Incident, added.meta.id).await.unwrap().body["title"],
+        "Added"
+    );
+    assert!(f.store.latest_event_for(added.meta.id).await.unwrap().is_some());
+    assert_ne!(f.store.latest_event_for(existing.meta.id).await.unwrap(), latest);
+}
+
+#[tokio::test]
 async fn concurrent_writers_keep_the_log_gapless() {
     use evidentia_log::merkle::{leaf_hash, root_from_leaves};
     let f = Arc::new(fixture().await);

@@ -348,11 +348,11 @@ pub async fn decision_of(state: &AppState, ids: [Uuid; 2]) -> ApiResult<Option<S
     Ok(state.store.list(&query).await?.items.into_iter().next())
 }
 
-/// Sets or clears `merged_into` of a person at the version read.
-async fn set_merged_into(state: &AppState, by: Uuid, person: &StoredRecord, to: Option<Uuid>) -> ApiResult<()> {
+/// The change that sets or clears `merged_into` of a person at the version read.
+fn merged_into_change(state: &AppState, by: Uuid, person: &StoredRecord, to: Option<Uuid>) -> ApiResult<RecordUpdate> {
     let mut body: Person = typed(person.body.clone())?;
     body.merged_into = to;
-    let update = RecordUpdate {
+    Ok(RecordUpdate {
         kind: RecordKind::Person,
         id: person.meta.id,
         expected_version: person.meta.version,
@@ -362,24 +362,18 @@ async fn set_merged_into(state: &AppState, by: Uuid, person: &StoredRecord, to: 
         at: state.clock.now(),
         by,
         events: Vec::new(),
-    };
-    match state.store.update(update).await {
-        Ok(_) => Ok(()),
-        Err(StoreError::Conflict { .. }) => Err(ApiError::Conflict(format!(
-            "person {} changed meanwhile; try again",
-            person.meta.id
-        ))),
-        Err(e) => Err(e.into()),
-    }
+    })
 }
 
-/// Writes a decision: a new record, or a new version of the pair's record.
+/// Writes a decision — a new record, or a new version of the pair's record — together with
+/// `also` (the merge or unmerge of a person) in one transaction: both or neither.
 async fn write_decision(
     state: &AppState,
     by: Uuid,
     persons: [&StoredRecord; 2],
     existing: Option<&StoredRecord>,
     body: &PersonMatch,
+    also: Option<RecordUpdate>,
 ) -> ApiResult<(StatusCode, StoredRecord)> {
     // The stricter person decides the classification and the owner, so that whoever may see both
     // persons may see the decision.
@@ -394,9 +388,16 @@ async fn write_decision(
     let vocabularies = state.vocabularies();
     evidentia_model::validate(body, classification, &vocabularies).map_err(ApiError::Validation)?;
     let now = state.clock.now();
+    let conflict = |e: StoreError| match e {
+        StoreError::Conflict { .. } => {
+            ApiError::Conflict("the decision or one of the persons changed meanwhile; try again".into())
+        }
+        e => e.into(),
+    };
+    let mut updates: Vec<RecordUpdate> = also.into_iter().collect();
     if let Some(current) = existing {
         classification = classification.max(current.meta.classification);
-        let update = RecordUpdate {
+        updates.push(RecordUpdate {
             kind: RecordKind::PersonMatch,
             id: current.meta.id,
             expected_version: current.meta.version,
@@ -406,11 +407,12 @@ async fn write_decision(
             at: now,
             by,
             events: Vec::new(),
-        };
-        let r = state.store.update(update).await.map_err(|e| match e {
-            StoreError::Conflict { .. } => ApiError::Conflict("the decision changed meanwhile; try again".into()),
-            e => e.into(),
-        })?;
+        });
+        let written = state.store.write_all(Vec::new(), updates).await.map_err(conflict)?;
+        let r = written
+            .into_iter()
+            .last()
+            .ok_or_else(|| ApiError::Internal("a decision changed no record".into()))?;
         return Ok((StatusCode::OK, r));
     }
     let meta = Meta {
@@ -429,15 +431,13 @@ async fn write_decision(
         published: false,
         body: json.clone(),
     };
-    state
-        .store
-        .insert(vec![NewRecord {
-            kind: RecordKind::PersonMatch,
-            meta,
-            body: json,
-            index: body.index(),
-        }])
-        .await?;
+    let new = NewRecord {
+        kind: RecordKind::PersonMatch,
+        meta,
+        body: json,
+        index: body.index(),
+    };
+    state.store.write_all(vec![new], updates).await.map_err(conflict)?;
     Ok((StatusCode::CREATED, record))
 }
 
@@ -551,19 +551,10 @@ pub async fn record_decision(
             undone_at: None,
             undone_by: None,
         });
-        set_merged_into(state, by, absorbed, Some(survivor)).await?;
-        return match write_decision(state, by, [&first, &second], existing.as_ref(), &body).await {
-            Ok(done) => Ok(done),
-            Err(e) => {
-                // The decision could not be kept: the merge must not stay without it.
-                if let Ok(now) = state.store.get(RecordKind::Person, absorbed.meta.id).await {
-                    let _ = set_merged_into(state, by, &now, None).await;
-                }
-                Err(e)
-            }
-        };
+        let merge = merged_into_change(state, by, absorbed, Some(survivor))?;
+        return write_decision(state, by, [&first, &second], existing.as_ref(), &body, Some(merge)).await;
     }
-    write_decision(state, by, [&first, &second], existing.as_ref(), &body).await
+    write_decision(state, by, [&first, &second], existing.as_ref(), &body, None).await
 }
 
 /// Undoes the merge of a confirmed decision: the absorbed person is shown on its own again and
@@ -614,9 +605,11 @@ pub async fn undo_merge(state: &AppState, caller: &Caller, id: Uuid) -> ApiResul
         .and_then(Value::as_str)
         .and_then(|s| Uuid::parse_str(s).ok());
     let by = viewer.user_id().unwrap_or_default();
-    if points_to == Some(merge.survivor_id) {
-        set_merged_into(state, by, absorbed, None).await?;
-    }
+    let unmerge = if points_to == Some(merge.survivor_id) {
+        Some(merged_into_change(state, by, absorbed, None)?)
+    } else {
+        None
+    };
     let now = state.clock.now();
     body.decision = MatchDecision::Deferred;
     body.decided_by = by;
@@ -626,7 +619,7 @@ pub async fn undo_merge(state: &AppState, caller: &Caller, id: Uuid) -> ApiResul
         undone_by: Some(by),
         ..merge
     });
-    let (_, r) = write_decision(state, by, [&first, &second], Some(&current), &body).await?;
+    let (_, r) = write_decision(state, by, [&first, &second], Some(&current), &body, unmerge).await?;
     Ok(r)
 }
 

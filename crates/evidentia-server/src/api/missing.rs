@@ -346,7 +346,7 @@ pub async fn identify_remains(
             case.status = MissingStatus::Identified;
             updates.push(change_of(state, caller, c, &case)?);
         }
-        match state.store.update_all(updates).await {
+        match state.store.write_all(Vec::new(), updates).await {
             Err(evidentia_store::StoreError::Conflict { .. }) if attempts + 1 < ATTEMPTS => attempts += 1,
             Err(e) => return Err(e.into()),
             Ok(changed) => {
@@ -424,7 +424,7 @@ pub async fn withdraw_remains_identification(
             case.status = MissingStatus::Open;
             updates.push(change_of(state, caller, c, &case)?);
         }
-        match state.store.update_all(updates).await {
+        match state.store.write_all(Vec::new(), updates).await {
             Err(evidentia_store::StoreError::Conflict { .. }) if attempts + 1 < ATTEMPTS => attempts += 1,
             Err(e) => return Err(e.into()),
             Ok(changed) => {
