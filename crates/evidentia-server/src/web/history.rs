@@ -96,10 +96,15 @@ pub async fn versions(state: &AppState, ctx: &Ctx, kind: RecordKind, id: Uuid) -
     let mut names: BTreeMap<Uuid, String> = BTreeMap::new();
     for e in &entries {
         if let std::collections::btree_map::Entry::Vacant(slot) = names.entry(e.changed_by) {
-            let name = match state.store.user(e.changed_by).await {
-                Ok(u) if !u.display_name.is_empty() => u.display_name,
-                Ok(u) => u.email,
-                Err(_) => e.changed_by.to_string().chars().take(8).collect(),
+            // Reports from the public are written by no account.
+            let name = if e.changed_by.is_nil() {
+                ctx.lang.t("history.by_public").to_owned()
+            } else {
+                match state.store.user(e.changed_by).await {
+                    Ok(u) if !u.display_name.is_empty() => u.display_name,
+                    Ok(u) => u.email,
+                    Err(_) => e.changed_by.to_string().chars().take(8).collect(),
+                }
             };
             slot.insert(name);
         }

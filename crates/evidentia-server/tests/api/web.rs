@@ -1024,6 +1024,15 @@ async fn a_public_report_of_a_missing_person_waits_for_staff_and_is_never_shown(
     )
     .await;
     assert!(!queue["items"].as_array().unwrap().iter().any(|c| c["id"] == case["id"]));
+    // The case's history names the public as the author of the report, staff as the moderator.
+    let (_, html) = page(
+        &app,
+        &format!("/missing-cases/{}", case["id"].as_str().unwrap()),
+        Some("investigator"),
+    )
+    .await;
+    assert!(html.contains("· a member of the public (portal form)</span>"), "{html}");
+    assert!(html.contains("· investigator</span>"), "{html}");
 }
 
 #[tokio::test]
