@@ -206,16 +206,16 @@ fn given_level(a_exact: &str, a: &[Box<str>], a_groups: &[u32], b_exact: &str, b
 }
 
 fn patronymic_level(a: &Prepared, b: &Prepared) -> u8 {
-    if a.patronymic.is_empty() || b.patronymic.is_empty() {
+    if a.patronymic.key.is_empty() || b.patronymic.key.is_empty() {
         return NULL;
     }
-    if a.patronymic == b.patronymic
-        || shares(&a.patronymic_stems, &b.patronymic_stems)
-        || intersects(&a.patronymic_groups, &b.patronymic_groups)
+    if a.patronymic.key == b.patronymic.key
+        || shares(&a.patronymic.stems, &b.patronymic.stems)
+        || intersects(&a.patronymic.groups, &b.patronymic.groups)
     {
         return 0;
     }
-    if jaro_winkler(a.patronymic.as_bytes(), b.patronymic.as_bytes()) >= 0.9 {
+    if jaro_winkler(a.patronymic.key.as_bytes(), b.patronymic.key.as_bytes()) >= 0.9 {
         1
     } else {
         2
@@ -277,26 +277,26 @@ fn age_level(a: &Prepared, b: &Prepared, reference_year: i32) -> u8 {
 pub(crate) fn levels(a: &Prepared, b: &Prepared, swapped: bool, reference_year: i32) -> Levels {
     let (family, given) = if swapped {
         (
-            family_level(&a.given_exact, &a.given_as_family, &b.family_exact, &b.family),
+            family_level(&a.given.latin, &a.given_as_family(), &b.family.latin, &b.family.keys),
             given_level(
-                &a.family_exact,
-                &a.family,
-                &a.family_groups,
-                &b.given_exact,
-                &b.given,
-                &b.given_groups,
+                &a.family.latin,
+                &a.family.keys,
+                &a.family.groups,
+                &b.given.latin,
+                &b.given.keys,
+                &b.given.groups,
             ),
         )
     } else {
         (
-            family_level(&a.family_exact, &a.family, &b.family_exact, &b.family),
+            family_level(&a.family.latin, &a.family.keys, &b.family.latin, &b.family.keys),
             given_level(
-                &a.given_exact,
-                &a.given,
-                &a.given_groups,
-                &b.given_exact,
-                &b.given,
-                &b.given_groups,
+                &a.given.latin,
+                &a.given.keys,
+                &a.given.groups,
+                &b.given.latin,
+                &b.given.keys,
+                &b.given.groups,
             ),
         )
     };
@@ -326,8 +326,8 @@ pub(crate) fn levels(a: &Prepared, b: &Prepared, swapped: bool, reference_year: 
 
 /// Whether a swapped orientation is worth scoring for this pair.
 pub(crate) fn may_be_swapped(a: &Prepared, b: &Prepared) -> bool {
-    !a.family_groups.is_empty() && !a.given_as_family.is_empty() && !b.family.is_empty()
-        || !b.family_groups.is_empty() && !b.given_as_family.is_empty() && !a.family.is_empty()
+    !a.family.groups.is_empty() && !a.given_as_family().is_empty() && !b.family.keys.is_empty()
+        || !b.family.groups.is_empty() && !b.given_as_family().is_empty() && !a.family.keys.is_empty()
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::cluster::split_component;
 use crate::compare::Levels;
 use crate::hash::FastMap;
 use crate::key::NameGroups;
-use crate::params::{Parameters, Scored};
+use crate::params::{NameShares, Parameters, Scored, Scorer};
 use crate::record::{PersonRecord, Prepared, Preparer};
 
 /// Pairs compared for the estimate of `u` and at most for the EM estimate of `m`.
@@ -58,6 +58,10 @@ pub struct Linker {
     params: Parameters,
     ids: Vec<Box<str>>,
     prepared: Vec<Prepared>,
+    /// How common each record's names are under `params` (kept in step with `prepared`).
+    shares: Vec<NameShares>,
+    /// `params` tabulated for scoring.
+    scorer: Scorer,
     keys: Vec<[u64; SLOTS]>,
     index: FastMap<u64, Vec<u32>>,
     adjacency: Vec<Vec<(u32, f32)>>,
@@ -98,6 +102,7 @@ impl Linker {
     #[must_use]
     pub fn new(params: Parameters) -> Linker {
         Linker {
+            scorer: Scorer::new(&params),
             params,
             threads: threads(),
             ..Linker::default()
@@ -113,6 +118,14 @@ impl Linker {
     /// Replaces the parameters. Links already made are kept; call before the first [`Linker::link`].
     pub fn set_params(&mut self, params: Parameters) {
         self.params = params;
+        self.params_changed();
+    }
+
+    /// Brings what is derived from the parameters up to date.
+    fn params_changed(&mut self) {
+        self.scorer = Scorer::new(&self.params);
+        let tf = &self.params.term_frequencies;
+        self.shares = self.prepared.iter().map(|p| NameShares::of(tf, p)).collect();
     }
 
     /// Number of records indexed.
@@ -131,22 +144,29 @@ impl Linker {
     pub fn insert(&mut self, records: &[PersonRecord]) {
         let groups = NameGroups::builtin();
         let chunk = records.len().div_ceil(self.threads.max(1)).max(1);
-        let prepared: Vec<Prepared> = std::thread::scope(|s| {
+        let tf = &self.params.term_frequencies;
+        let prepared: Vec<(Prepared, [u64; SLOTS], NameShares)> = std::thread::scope(|s| {
             let handles: Vec<_> = records
                 .chunks(chunk)
                 .map(|part| {
                     s.spawn(move || {
                         let mut preparer = Preparer::new(groups);
-                        part.iter().map(|r| preparer.prepare(r)).collect::<Vec<_>>()
+                        part.iter()
+                            .map(|r| {
+                                let p = preparer.prepare(r);
+                                let keys = block::keys(&p);
+                                let shares = NameShares::of(tf, &p);
+                                (p, keys, shares)
+                            })
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
             handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
         });
         let cap = self.params.block_cap;
-        for (record, p) in records.iter().zip(prepared) {
+        for (record, (p, keys, shares)) in records.iter().zip(prepared) {
             let i = as_index(self.ids.len());
-            let keys = block::keys(&p);
             for (s, &h) in keys.iter().enumerate() {
                 if h == NONE || keys.get(..s).is_some_and(|earlier| earlier.contains(&h)) {
                     continue;
@@ -159,6 +179,7 @@ impl Linker {
             }
             self.ids.push(record.record_id.clone().into_boxed_str());
             self.prepared.push(p);
+            self.shares.push(shares);
             self.keys.push(keys);
             self.adjacency.push(Vec::new());
             self.cluster_of.push(i);
@@ -233,7 +254,12 @@ impl Linker {
         let mut edges = Vec::new();
         let mut compared = 0u64;
         for r in (from..to).filter(|r| r % workers == worker) {
-            let (Some(keys), Some(ok), Some(pr)) = (self.keys.get(r), valid.get(r - from), self.prepared.get(r)) else {
+            let (Some(keys), Some(ok), Some(pr), Some(sr)) = (
+                self.keys.get(r),
+                valid.get(r - from),
+                self.prepared.get(r),
+                self.shares.get(r),
+            ) else {
                 continue;
             };
             for (s, &h) in keys.iter().enumerate() {
@@ -254,11 +280,11 @@ impl Linker {
                     if first != Some(s) {
                         continue;
                     }
-                    let Some(pc) = self.prepared.get(c as usize) else {
+                    let (Some(pc), Some(sc)) = (self.prepared.get(c as usize), self.shares.get(c as usize)) else {
                         continue;
                     };
                     compared += 1;
-                    let scored = self.params.score(pc, pr);
+                    let scored = self.scorer.score((pc, sc), (pr, sr));
                     if scored.weight >= self.params.threshold {
                         edges.push((c, as_index(r), scored.weight as f32));
                     }
@@ -353,10 +379,15 @@ impl Linker {
     }
 
     fn score_indices(&self, a: u32, b: u32) -> Option<Scored> {
-        let (Some(pa), Some(pb)) = (self.prepared.get(a as usize), self.prepared.get(b as usize)) else {
+        let (Some(pa), Some(pb), Some(sa), Some(sb)) = (
+            self.prepared.get(a as usize),
+            self.prepared.get(b as usize),
+            self.shares.get(a as usize),
+            self.shares.get(b as usize),
+        ) else {
             return None;
         };
-        Some(self.params.score(pa, pb))
+        Some(self.scorer.score((pa, sa), (pb, sb)))
     }
 
     /// `(record_id, cluster_id)` of every record, in insertion order; the cluster id is the smallest
@@ -445,6 +476,7 @@ impl Linker {
             return;
         }
         self.params.term_frequencies = crate::params::TermFrequencies::count(&self.prepared);
+        self.params_changed();
         let mut rng = SplitMix(seed);
         let samples = RANDOM_PAIRS.min(n * (n - 1) / 2);
         let random_pairs: Vec<(u32, u32)> = (0..samples)
@@ -501,5 +533,6 @@ impl Linker {
         let all_pairs = (n * (n - 1) / 2) as f64;
         let rate = self.params.prior * total as f64 / all_pairs;
         self.params.set_threshold_from_rate(rate);
+        self.scorer = Scorer::new(&self.params);
     }
 }
