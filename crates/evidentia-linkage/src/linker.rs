@@ -203,19 +203,12 @@ impl Linker {
         self.unlink_capped(&mut stats, &mut affected);
         let from = self.linked_upto;
         let to = self.ids.len();
-        let valid: Vec<[bool; SLOTS]> = (from..to)
-            .map(|r| {
-                let keys = self.keys.get(r).copied().unwrap_or([NONE; SLOTS]);
-                keys.map(|h| self.valid(h))
-            })
-            .collect();
         let workers = self.threads.max(1);
         let results: Vec<(Vec<Edge>, u64)> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..workers)
                 .map(|w| {
                     let this = &*self;
-                    let valid = &valid;
-                    s.spawn(move || this.compare_new(from, to, w, workers, valid))
+                    s.spawn(move || this.compare_new(from, to, w, workers))
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
@@ -249,49 +242,56 @@ impl Linker {
         to: usize,
         worker: usize,
         workers: usize,
-        valid: &[[bool; SLOTS]],
     ) -> (Vec<Edge>, u64) {
         let mut edges = Vec::new();
         let mut compared = 0u64;
         for r in (from..to).filter(|r| r % workers == worker) {
-            let (Some(keys), Some(ok), Some(pr), Some(sr)) = (
-                self.keys.get(r),
-                valid.get(r - from),
-                self.prepared.get(r),
-                self.shares.get(r),
-            ) else {
+            let (Some(keys), Some(pr), Some(sr)) = (self.keys.get(r), self.prepared.get(r), self.shares.get(r)) else {
                 continue;
             };
-            for (s, &h) in keys.iter().enumerate() {
-                if !ok.get(s).copied().unwrap_or(false) || keys.get(..s).is_some_and(|e| e.contains(&h)) {
-                    continue;
-                }
-                let Some(members) = self.index.get(&h) else {
-                    continue;
+            self.for_each_candidate(r, keys, |c| {
+                let (Some(pc), Some(sc)) = (self.prepared.get(c as usize), self.shares.get(c as usize)) else {
+                    return;
                 };
-                for &c in members.iter().take_while(|&&c| (c as usize) < r) {
-                    let Some(ck) = self.keys.get(c as usize) else {
-                        continue;
-                    };
-                    let first = keys
-                        .iter()
-                        .zip(ok)
-                        .position(|(&k, &v)| v && k != NONE && ck.contains(&k));
-                    if first != Some(s) {
-                        continue;
-                    }
-                    let (Some(pc), Some(sc)) = (self.prepared.get(c as usize), self.shares.get(c as usize)) else {
-                        continue;
-                    };
-                    compared += 1;
-                    let scored = self.scorer.score((pc, sc), (pr, sr));
-                    if scored.weight >= self.params.threshold {
-                        edges.push((c, as_index(r), scored.weight as f32));
-                    }
+                compared += 1;
+                let scored = self.scorer.score((pc, sc), (pr, sr));
+                if scored.weight >= self.params.threshold {
+                    edges.push((c, as_index(r), scored.weight as f32));
                 }
-            }
+            });
         }
         (edges, compared)
+    }
+
+    /// Calls `visit` with every earlier record sharing a valid key with record `r` (of `keys`), once
+    /// each: in the order of `r`'s slots, each record through the first slot they
+    /// share, and within a slot in index order. Blocks hold their members in index order, so
+    /// whether an earlier slot was shared is a binary search in a block already in cache rather
+    /// than a look at the other record's keys.
+    fn for_each_candidate(&self, r: usize, keys: &[u64; SLOTS], mut visit: impl FnMut(u32)) {
+        let mut earlier: [&[u32]; SLOTS] = [&[]; SLOTS];
+        let mut seen = 0;
+        for (s, &h) in keys.iter().enumerate() {
+            if h == NONE || keys.get(..s).is_some_and(|e| e.contains(&h)) {
+                continue;
+            }
+            let Some(members) = self.index.get(&h).filter(|m| m.len() <= self.params.block_cap) else {
+                continue;
+            };
+            let members = members
+                .get(..members.partition_point(|&c| (c as usize) < r))
+                .unwrap_or_default();
+            let before = earlier.get(..seen).unwrap_or_default();
+            for &c in members {
+                if !before.iter().any(|m| m.binary_search(&c).is_ok()) {
+                    visit(c);
+                }
+            }
+            if let Some(slot) = earlier.get_mut(seen) {
+                *slot = members;
+                seen += 1;
+            }
+        }
     }
 
     /// Removes links whose only shared valid key was a block that has just exceeded the cap.
@@ -503,28 +503,12 @@ impl Linker {
             let Some(keys) = self.keys.get(r) else {
                 continue;
             };
-            let ok = keys.map(|h| self.valid(h));
-            for (s, &h) in keys.iter().enumerate() {
-                if !ok.get(s).copied().unwrap_or(false) || keys.get(..s).is_some_and(|e| e.contains(&h)) {
-                    continue;
+            self.for_each_candidate(r, keys, |c| {
+                counter += 1;
+                if counter.is_multiple_of(stride) {
+                    blocked_pairs.push((c, as_index(r)));
                 }
-                let Some(members) = self.index.get(&h) else {
-                    continue;
-                };
-                for &c in members.iter().take_while(|&&c| (c as usize) < r) {
-                    let Some(ck) = self.keys.get(c as usize) else {
-                        continue;
-                    };
-                    let first = keys.iter().zip(&ok).position(|(&k, &v)| v && ck.contains(&k));
-                    if first != Some(s) {
-                        continue;
-                    }
-                    counter += 1;
-                    if counter.is_multiple_of(stride) {
-                        blocked_pairs.push((c, as_index(r)));
-                    }
-                }
-            }
+            });
         }
         let blocked = self.level_counts(&blocked_pairs);
         self.params = self.params.estimated(&random, &blocked);
