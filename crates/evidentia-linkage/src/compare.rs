@@ -3,6 +3,8 @@
 //! Each field yields a level (0 = strongest agreement) or nothing when either side is missing; a
 //! missing field is no evidence either way (weight 0).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::record::{PartialDate, Prepared};
@@ -206,6 +208,9 @@ fn given_level(a_exact: &str, a: &[Box<str>], a_groups: &[u32], b_exact: &str, b
 }
 
 fn patronymic_level(a: &Prepared, b: &Prepared) -> u8 {
+    if Arc::ptr_eq(&a.patronymic, &b.patronymic) {
+        return if b.patronymic.key.is_empty() { NULL } else { 0 };
+    }
     if a.patronymic.key.is_empty() || b.patronymic.key.is_empty() {
         return NULL;
     }
@@ -288,16 +293,27 @@ pub(crate) fn levels(a: &Prepared, b: &Prepared, swapped: bool, reference_year: 
             ),
         )
     } else {
+        // Records that spell a name the same way mostly share its prepared parts, which settles the
+        // level without reading the other record's strings.
+        let same = |empty: bool| if empty { NULL } else { 0 };
         (
-            family_level(&a.family.latin, &a.family.keys, &b.family.latin, &b.family.keys),
-            given_level(
-                &a.given.latin,
-                &a.given.keys,
-                &a.given.groups,
-                &b.given.latin,
-                &b.given.keys,
-                &b.given.groups,
-            ),
+            if Arc::ptr_eq(&a.family, &b.family) {
+                same(b.family.keys.is_empty())
+            } else {
+                family_level(&a.family.latin, &a.family.keys, &b.family.latin, &b.family.keys)
+            },
+            if Arc::ptr_eq(&a.given, &b.given) {
+                same(b.given.keys.is_empty())
+            } else {
+                given_level(
+                    &a.given.latin,
+                    &a.given.keys,
+                    &a.given.groups,
+                    &b.given.latin,
+                    &b.given.keys,
+                    &b.given.groups,
+                )
+            },
         )
     };
     let sex = match (a.sex, b.sex) {
@@ -306,7 +322,7 @@ pub(crate) fn levels(a: &Prepared, b: &Prepared, swapped: bool, reference_year: 
     };
     let residence = if a.residence.is_empty() || b.residence.is_empty() {
         NULL
-    } else if a.residence == b.residence {
+    } else if Arc::ptr_eq(&a.residence, &b.residence) || a.residence == b.residence {
         0
     } else if jaro_winkler(a.residence.as_bytes(), b.residence.as_bytes()) >= 0.9 {
         1

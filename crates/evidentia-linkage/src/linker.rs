@@ -30,6 +30,40 @@ const MIN_ESTIMATE_RECORDS: u64 = 1_000;
 /// A link: two record indices (the earlier first) and the pair's match weight.
 type Edge = (u32, u32, f32);
 
+/// The records of a block, in index order. Most keys are carried by one record (a rare name in a
+/// given year), so a single member is kept in place rather than in an allocation of its own.
+#[derive(Debug, Clone)]
+enum Members {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Default for Members {
+    fn default() -> Self {
+        Members::Many(Vec::new())
+    }
+}
+
+impl Members {
+    fn push(&mut self, i: u32) {
+        match self {
+            Members::Many(v) if v.is_empty() => *self = Members::One(i),
+            Members::One(first) => *self = Members::Many(vec![*first, i]),
+            Members::Many(v) => v.push(i),
+        }
+    }
+}
+
+impl std::ops::Deref for Members {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        match self {
+            Members::One(one) => std::slice::from_ref(one),
+            Members::Many(v) => v,
+        }
+    }
+}
+
 /// What a call to [`Linker::link`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LinkStats {
@@ -63,7 +97,7 @@ pub struct Linker {
     /// `params` tabulated for scoring.
     scorer: Scorer,
     keys: Vec<[u64; SLOTS]>,
-    index: FastMap<u64, Vec<u32>>,
+    index: FastMap<u64, Members>,
     adjacency: Vec<Vec<(u32, f32)>>,
     cluster_of: Vec<u32>,
     /// First record not yet linked.
@@ -71,6 +105,8 @@ pub struct Linker {
     /// Keys whose block exceeded the cap since the last link.
     newly_capped: Vec<u64>,
     threads: usize,
+    /// One per thread, kept between batches: the names already prepared.
+    preparers: Vec<Preparer<'static>>,
 }
 
 fn threads() -> usize {
@@ -143,14 +179,17 @@ impl Linker {
     /// Indexes records without linking them yet.
     pub fn insert(&mut self, records: &[PersonRecord]) {
         let groups = NameGroups::builtin();
-        let chunk = records.len().div_ceil(self.threads.max(1)).max(1);
+        let workers = self.threads.max(1);
+        self.preparers.resize_with(workers, || Preparer::new(groups));
+        let chunk = records.len().div_ceil(workers).max(1);
         let tf = &self.params.term_frequencies;
+        let preparers = &mut self.preparers;
         let prepared: Vec<(Prepared, [u64; SLOTS], NameShares)> = std::thread::scope(|s| {
             let handles: Vec<_> = records
                 .chunks(chunk)
-                .map(|part| {
+                .zip(preparers.iter_mut())
+                .map(|(part, preparer)| {
                     s.spawn(move || {
-                        let mut preparer = Preparer::new(groups);
                         part.iter()
                             .map(|r| {
                                 let p = preparer.prepare(r);
@@ -236,13 +275,7 @@ impl Linker {
 
     /// Compares new records `from..to` (those with `r % workers == worker`) with earlier records
     /// sharing a valid key; each pair once, through the first slot of `r` they share.
-    fn compare_new(
-        &self,
-        from: usize,
-        to: usize,
-        worker: usize,
-        workers: usize,
-    ) -> (Vec<Edge>, u64) {
+    fn compare_new(&self, from: usize, to: usize, worker: usize, workers: usize) -> (Vec<Edge>, u64) {
         let mut edges = Vec::new();
         let mut compared = 0u64;
         for r in (from..to).filter(|r| r % workers == worker) {

@@ -208,6 +208,17 @@ fn memo<V: ?Sized>(map: &mut FastMap<Box<str>, Arc<V>>, text: &str, make: impl F
     v
 }
 
+impl std::fmt::Debug for Preparer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Preparer")
+            .field("given", &self.given.len())
+            .field("family", &self.family.len())
+            .field("patronymic", &self.patronymic.len())
+            .field("residence", &self.residence.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'g> Preparer<'g> {
     pub fn new(groups: &'g NameGroups) -> Preparer<'g> {
         Preparer {
