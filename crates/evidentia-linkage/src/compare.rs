@@ -282,7 +282,7 @@ fn age_level(a: &Prepared, b: &Prepared, reference_year: i32) -> u8 {
 pub(crate) fn levels(a: &Prepared, b: &Prepared, swapped: bool, reference_year: i32) -> Levels {
     let (family, given) = if swapped {
         (
-            family_level(&a.given.latin, &a.given_as_family(), &b.family.latin, &b.family.keys),
+            family_level(&a.given.latin, a.given_as_family(), &b.family.latin, &b.family.keys),
             given_level(
                 &a.family.latin,
                 &a.family.keys,

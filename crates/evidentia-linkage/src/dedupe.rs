@@ -116,10 +116,11 @@ pub fn dedupe<R: AsRef<[S]>, S: AsRef<str>>(
     // the rows as read need not all be held twice.
     let mut records = Vec::with_capacity(INSERT_BATCH);
     let mut record_count = 0;
-    let mut first_row: HashMap<String, usize> = HashMap::new();
+    let rows = rows.into_iter();
+    let mut first_row: HashMap<String, usize> = HashMap::with_capacity(rows.size_hint().0.min(1 << 24));
     let mut warnings = Vec::new();
     let mut warning_count = 0;
-    for (i, row) in rows.into_iter().enumerate() {
+    for (i, row) in rows.enumerate() {
         let row_number = i + 2;
         let row = row.as_ref();
         let get = |k: usize| -> String {
