@@ -278,22 +278,42 @@ impl Linker {
     fn compare_new(&self, from: usize, to: usize, worker: usize, workers: usize) -> (Vec<Edge>, u64) {
         let mut edges = Vec::new();
         let mut compared = 0u64;
+        let mut candidates: Vec<u32> = Vec::new();
         for r in (from..to).filter(|r| r % workers == worker) {
             let (Some(keys), Some(pr), Some(sr)) = (self.keys.get(r), self.prepared.get(r), self.shares.get(r)) else {
                 continue;
             };
-            self.for_each_candidate(r, keys, |c| {
+            candidates.clear();
+            self.for_each_candidate(r, keys, |c| candidates.push(c));
+            self.touch(&candidates);
+            for &c in &candidates {
                 let (Some(pc), Some(sc)) = (self.prepared.get(c as usize), self.shares.get(c as usize)) else {
-                    return;
+                    continue;
                 };
                 compared += 1;
                 let scored = self.scorer.score((pc, sc), (pr, sr));
                 if scored.weight >= self.params.threshold {
                     edges.push((c, as_index(r), scored.weight as f32));
                 }
-            });
+            }
         }
         (edges, compared)
+    }
+
+    /// Reads the names of `records` ahead of scoring them: the reads do not depend on one another,
+    /// so the processor fetches them from memory together rather than one pair at a time (most of
+    /// the cost of a comparison is waiting for the other record's names).
+    fn touch(&self, records: &[u32]) {
+        let mut sum = 0usize;
+        for &c in records {
+            if let Some(p) = self.prepared.get(c as usize) {
+                sum = sum
+                    .wrapping_add(p.family.latin.len())
+                    .wrapping_add(p.given.latin.len())
+                    .wrapping_add(p.patronymic.key.len());
+            }
+        }
+        std::hint::black_box(sum);
     }
 
     /// Calls `visit` with every earlier record sharing a valid key with record `r` (of `keys`), once
@@ -480,9 +500,15 @@ impl Linker {
                 .map(|part| {
                     s.spawn(move || {
                         let mut counts: HashMap<Levels, u64> = HashMap::new();
-                        for &(a, b) in part {
-                            if let Some(scored) = self.score_indices(a, b) {
-                                *counts.entry(scored.levels).or_default() += 1;
+                        let mut ends: Vec<u32> = Vec::new();
+                        for batch in part.chunks(32) {
+                            ends.clear();
+                            ends.extend(batch.iter().flat_map(|&(a, b)| [a, b]));
+                            self.touch(&ends);
+                            for &(a, b) in batch {
+                                if let Some(scored) = self.score_indices(a, b) {
+                                    *counts.entry(scored.levels).or_default() += 1;
+                                }
                             }
                         }
                         counts
