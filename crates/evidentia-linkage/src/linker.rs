@@ -556,18 +556,44 @@ impl Linker {
             .map(|m| (m.len() as u64) * (m.len() as u64).saturating_sub(1) / 2)
             .sum();
         let stride = total.div_ceil(EM_PAIRS).max(1);
+        // Every `stride`-th blocked pair in the order of the records: the pairs of consecutive
+        // ranges of records are listed on all threads, then taken in range order.
+        let workers = self.threads.max(1);
+        let ranges = workers * 8;
+        let size = self.prepared.len().div_ceil(ranges).max(1);
+        let this = &*self;
+        let listed: Vec<Vec<(usize, Vec<(u32, u32)>)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    s.spawn(move || {
+                        (w..ranges)
+                            .step_by(workers)
+                            .map(|range| {
+                                let mut pairs = Vec::new();
+                                for r in range * size..((range + 1) * size).min(this.prepared.len()) {
+                                    if let Some(keys) = this.keys.get(r) {
+                                        this.for_each_candidate(r, keys, |c| pairs.push((c, as_index(r))));
+                                    }
+                                }
+                                (range, pairs)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        let mut listed: Vec<(usize, Vec<(u32, u32)>)> = listed.into_iter().flatten().collect();
+        listed.sort_by_key(|(range, _)| *range);
         let mut blocked_pairs: Vec<(u32, u32)> = Vec::new();
         let mut counter = 0u64;
-        for r in 0..self.prepared.len() {
-            let Some(keys) = self.keys.get(r) else {
-                continue;
-            };
-            self.for_each_candidate(r, keys, |c| {
+        for (_, pairs) in listed {
+            for pair in pairs {
                 counter += 1;
                 if counter.is_multiple_of(stride) {
-                    blocked_pairs.push((c, as_index(r)));
+                    blocked_pairs.push(pair);
                 }
-            });
+            }
         }
         let blocked = self.level_counts(&blocked_pairs);
         self.params = self.params.estimated(&random, &blocked);
