@@ -30,6 +30,9 @@ const MIN_ESTIMATE_RECORDS: u64 = 1_000;
 /// A link: two record indices (the earlier first) and the pair's match weight.
 type Edge = (u32, u32, f32);
 
+/// A range of records (by number) and its blocked pairs.
+type RangePairs = (usize, Vec<(u32, u32)>);
+
 /// The records of a block, in index order. Most keys are carried by one record (a rare name in a
 /// given year), so a single member is kept in place rather than in an allocation of its own.
 #[derive(Debug, Clone)]
@@ -562,7 +565,7 @@ impl Linker {
         let ranges = workers * 8;
         let size = self.prepared.len().div_ceil(ranges).max(1);
         let this = &*self;
-        let listed: Vec<Vec<(usize, Vec<(u32, u32)>)>> = std::thread::scope(|s| {
+        let listed: Vec<Vec<RangePairs>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..workers)
                 .map(|w| {
                     s.spawn(move || {
@@ -583,7 +586,7 @@ impl Linker {
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
         });
-        let mut listed: Vec<(usize, Vec<(u32, u32)>)> = listed.into_iter().flatten().collect();
+        let mut listed: Vec<RangePairs> = listed.into_iter().flatten().collect();
         listed.sort_by_key(|(range, _)| *range);
         let mut blocked_pairs: Vec<(u32, u32)> = Vec::new();
         let mut counter = 0u64;
