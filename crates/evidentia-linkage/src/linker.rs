@@ -10,7 +10,7 @@
 //! cluster. So adding records in batches gives exactly the clusters of one run over all of them
 //! (with the same parameters), which the tests check.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::block::{self, NONE, SLOTS};
 use crate::cluster::split_component;
@@ -389,10 +389,12 @@ impl Linker {
 
     /// Recomputes the clusters of the components containing `affected` records.
     fn recluster(&mut self, affected: &[u32]) -> u64 {
-        let mut seen: HashSet<u32, std::hash::BuildHasherDefault<crate::hash::FxHasher>> = HashSet::default();
+        let mut seen = vec![false; self.ids.len()];
+        let mut mark = |node: u32| seen.get_mut(node as usize).is_some_and(|s| !std::mem::replace(s, true));
         let mut count = 0u64;
+        let mut components: Vec<Vec<u32>> = Vec::new();
         for &start in affected {
-            if !seen.insert(start) {
+            if !mark(start) {
                 continue;
             }
             let mut component = vec![start];
@@ -401,25 +403,57 @@ impl Linker {
                 k += 1;
                 if let Some(adj) = self.adjacency.get(node as usize) {
                     for &(next, _) in adj {
-                        if seen.insert(next) {
+                        if mark(next) {
                             component.push(next);
                         }
                     }
                 }
             }
-            component.sort_unstable();
             count += component.len() as u64;
-            let groups = split_component(&component, &self.adjacency, |a, b| self.pair_weight(a, b), &self.params);
-            for group in groups {
-                let rep = group
-                    .iter()
-                    .copied()
-                    .min_by(|&x, &y| self.id(x).cmp(self.id(y)).then(x.cmp(&y)))
-                    .unwrap_or(0);
-                for node in group {
-                    if let Some(c) = self.cluster_of.get_mut(node as usize) {
-                        *c = rep;
-                    }
+            if component.len() == 1 {
+                if let Some(c) = self.cluster_of.get_mut(start as usize) {
+                    *c = start;
+                }
+            } else {
+                component.sort_unstable();
+                components.push(component);
+            }
+        }
+        // Each component is split on its own (on all threads); the groups are then recorded.
+        let workers = self.threads.max(1);
+        let this = &*self;
+        let components = &components;
+        let groups: Vec<Vec<(u32, Vec<u32>)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    s.spawn(move || {
+                        let mut out = Vec::new();
+                        for component in components.iter().skip(w).step_by(workers) {
+                            let groups = split_component(
+                                component,
+                                &this.adjacency,
+                                |a, b| this.pair_weight(a, b),
+                                &this.params,
+                            );
+                            for group in groups {
+                                let rep = group
+                                    .iter()
+                                    .copied()
+                                    .min_by(|&x, &y| this.id(x).cmp(this.id(y)).then(x.cmp(&y)))
+                                    .unwrap_or(0);
+                                out.push((rep, group));
+                            }
+                        }
+                        out
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        for (rep, group) in groups.into_iter().flatten() {
+            for node in group {
+                if let Some(c) = self.cluster_of.get_mut(node as usize) {
+                    *c = rep;
                 }
             }
         }
