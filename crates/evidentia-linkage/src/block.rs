@@ -51,12 +51,12 @@ impl Fnv {
 }
 
 fn given_token(p: &Prepared) -> Option<Vec<u8>> {
-    if let Some(&g) = p.given_groups.first() {
+    if let Some(&g) = p.given.groups.first() {
         let mut v = b"g".to_vec();
         v.extend_from_slice(&g.to_le_bytes());
         Some(v)
     } else {
-        p.given.first().map(|k| {
+        p.given.keys.first().map(|k| {
             let mut v = b"k".to_vec();
             v.extend_from_slice(k.as_bytes());
             v
@@ -71,7 +71,7 @@ fn first_byte(words: &[Box<str>]) -> Option<u8> {
 /// The blocking keys of a record.
 pub(crate) fn keys(p: &Prepared) -> [u64; SLOTS] {
     let mut out = [NONE; SLOTS];
-    let family = p.family.first();
+    let family = p.family.keys.first();
     let year = p.birth.map(|d| d.year);
     if let (Some(family), Some(year)) = (family, year) {
         let mut h = Fnv::new(0);
@@ -94,7 +94,7 @@ pub(crate) fn keys(p: &Prepared) -> [u64; SLOTS] {
         out[2] = h.finish();
     }
     // Crosswise: the family-name field holds a given name, the given-name field a family name.
-    if let (Some(&group), Some(family)) = (p.family_groups.first(), p.given_as_family.first()) {
+    if let (Some(&group), Some(family)) = (p.family.groups.first(), p.given_as_family().first()) {
         let mut h = Fnv::new(2);
         h.bytes(b"g");
         h.bytes(&group.to_le_bytes());
@@ -103,14 +103,14 @@ pub(crate) fn keys(p: &Prepared) -> [u64; SLOTS] {
     }
     if let Some(date) = p.birth
         && let (Some(m), Some(d)) = (date.month, date.day)
-        && let Some(initial) = first_byte(&p.family)
+        && let Some(initial) = first_byte(&p.family.keys)
     {
         let mut h = Fnv::new(3);
         h.bytes(&date.year.to_le_bytes());
         h.bytes(&[m.min(d), m.max(d), initial]);
         out[4] = h.finish();
     }
-    if let (Some(family), Some(initial)) = (family, first_byte(&p.given)) {
+    if let (Some(family), Some(initial)) = (family, first_byte(&p.given.keys)) {
         let mut h = Fnv::new(4);
         h.bytes(family.as_bytes());
         h.bytes(&[initial]);

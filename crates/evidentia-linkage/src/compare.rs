@@ -3,6 +3,8 @@
 //! Each field yields a level (0 = strongest agreement) or nothing when either side is missing; a
 //! missing field is no evidence either way (weight 0).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::record::{PartialDate, Prepared};
@@ -206,16 +208,19 @@ fn given_level(a_exact: &str, a: &[Box<str>], a_groups: &[u32], b_exact: &str, b
 }
 
 fn patronymic_level(a: &Prepared, b: &Prepared) -> u8 {
-    if a.patronymic.is_empty() || b.patronymic.is_empty() {
+    if Arc::ptr_eq(&a.patronymic, &b.patronymic) {
+        return if b.patronymic.key.is_empty() { NULL } else { 0 };
+    }
+    if a.patronymic.key.is_empty() || b.patronymic.key.is_empty() {
         return NULL;
     }
-    if a.patronymic == b.patronymic
-        || shares(&a.patronymic_stems, &b.patronymic_stems)
-        || intersects(&a.patronymic_groups, &b.patronymic_groups)
+    if a.patronymic.key == b.patronymic.key
+        || shares(&a.patronymic.stems, &b.patronymic.stems)
+        || intersects(&a.patronymic.groups, &b.patronymic.groups)
     {
         return 0;
     }
-    if jaro_winkler(a.patronymic.as_bytes(), b.patronymic.as_bytes()) >= 0.9 {
+    if jaro_winkler(a.patronymic.key.as_bytes(), b.patronymic.key.as_bytes()) >= 0.9 {
         1
     } else {
         2
@@ -277,27 +282,38 @@ fn age_level(a: &Prepared, b: &Prepared, reference_year: i32) -> u8 {
 pub(crate) fn levels(a: &Prepared, b: &Prepared, swapped: bool, reference_year: i32) -> Levels {
     let (family, given) = if swapped {
         (
-            family_level(&a.given_exact, &a.given_as_family, &b.family_exact, &b.family),
+            family_level(&a.given.latin, a.given_as_family(), &b.family.latin, &b.family.keys),
             given_level(
-                &a.family_exact,
-                &a.family,
-                &a.family_groups,
-                &b.given_exact,
-                &b.given,
-                &b.given_groups,
+                &a.family.latin,
+                &a.family.keys,
+                &a.family.groups,
+                &b.given.latin,
+                &b.given.keys,
+                &b.given.groups,
             ),
         )
     } else {
+        // Records that spell a name the same way mostly share its prepared parts, which settles the
+        // level without reading the other record's strings.
+        let same = |empty: bool| if empty { NULL } else { 0 };
         (
-            family_level(&a.family_exact, &a.family, &b.family_exact, &b.family),
-            given_level(
-                &a.given_exact,
-                &a.given,
-                &a.given_groups,
-                &b.given_exact,
-                &b.given,
-                &b.given_groups,
-            ),
+            if Arc::ptr_eq(&a.family, &b.family) {
+                same(b.family.keys.is_empty())
+            } else {
+                family_level(&a.family.latin, &a.family.keys, &b.family.latin, &b.family.keys)
+            },
+            if Arc::ptr_eq(&a.given, &b.given) {
+                same(b.given.keys.is_empty())
+            } else {
+                given_level(
+                    &a.given.latin,
+                    &a.given.keys,
+                    &a.given.groups,
+                    &b.given.latin,
+                    &b.given.keys,
+                    &b.given.groups,
+                )
+            },
         )
     };
     let sex = match (a.sex, b.sex) {
@@ -306,7 +322,7 @@ pub(crate) fn levels(a: &Prepared, b: &Prepared, swapped: bool, reference_year: 
     };
     let residence = if a.residence.is_empty() || b.residence.is_empty() {
         NULL
-    } else if a.residence == b.residence {
+    } else if Arc::ptr_eq(&a.residence, &b.residence) || a.residence == b.residence {
         0
     } else if jaro_winkler(a.residence.as_bytes(), b.residence.as_bytes()) >= 0.9 {
         1
@@ -326,8 +342,8 @@ pub(crate) fn levels(a: &Prepared, b: &Prepared, swapped: bool, reference_year: 
 
 /// Whether a swapped orientation is worth scoring for this pair.
 pub(crate) fn may_be_swapped(a: &Prepared, b: &Prepared) -> bool {
-    !a.family_groups.is_empty() && !a.given_as_family.is_empty() && !b.family.is_empty()
-        || !b.family_groups.is_empty() && !b.given_as_family.is_empty() && !a.family.is_empty()
+    !a.family.groups.is_empty() && !a.given_as_family().is_empty() && !b.family.keys.is_empty()
+        || !b.family.groups.is_empty() && !b.given_as_family().is_empty() && !a.family.keys.is_empty()
 }
 
 #[cfg(test)]

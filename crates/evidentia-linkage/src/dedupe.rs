@@ -83,12 +83,15 @@ const COLUMNS: [(&str, &[&str]); 8] = [
     ("residence", &["residence", "place", "settlement", "address"]),
 ];
 
+/// Records read before they are indexed.
+const INSERT_BATCH: usize = 65_536;
+
 /// Deduplicates a parsed list: `headers` are the header row, `rows` the data rows.
 ///
 /// # Errors
 /// [`DedupeError`] naming the row for a missing or duplicated `record_id`; nothing else stops a
 /// run: unreadable dates and ages are treated as missing and reported as warnings.
-pub fn dedupe<R: AsRef<[String]>>(
+pub fn dedupe<R: AsRef<[S]>, S: AsRef<str>>(
     headers: &[String],
     rows: impl IntoIterator<Item = R>,
     options: &DedupeOptions,
@@ -108,11 +111,16 @@ pub fn dedupe<R: AsRef<[String]>>(
     let Some(Some(id_column)) = columns.first().copied() else {
         return Err(DedupeError::NoIdColumn(headers.join(", ")));
     };
-    let mut records = Vec::new();
-    let mut first_row: HashMap<String, usize> = HashMap::new();
+    let mut linker = Linker::new(options.params.clone());
+    // Records are indexed a batch at a time (the same index as one call with all of them), so that
+    // the rows as read need not all be held twice.
+    let mut records = Vec::with_capacity(INSERT_BATCH);
+    let mut record_count = 0;
+    let rows = rows.into_iter();
+    let mut first_row: HashMap<String, usize> = HashMap::with_capacity(rows.size_hint().0.min(1 << 24));
     let mut warnings = Vec::new();
     let mut warning_count = 0;
-    for (i, row) in rows.into_iter().enumerate() {
+    for (i, row) in rows.enumerate() {
         let row_number = i + 2;
         let row = row.as_ref();
         let get = |k: usize| -> String {
@@ -121,12 +129,15 @@ pub fn dedupe<R: AsRef<[String]>>(
                 .copied()
                 .flatten()
                 .and_then(|c| row.get(c))
-                .map(|v| v.trim().to_owned())
+                .map(|v| v.as_ref().trim().to_owned())
                 .unwrap_or_default()
         };
-        let id = row.get(id_column).map(|v| v.trim().to_owned()).unwrap_or_default();
+        let id = row
+            .get(id_column)
+            .map(|v| v.as_ref().trim().to_owned())
+            .unwrap_or_default();
         if id.is_empty() {
-            if row.iter().all(|v| v.trim().is_empty()) {
+            if row.iter().all(|v| v.as_ref().trim().is_empty()) {
                 continue; // a blank line
             }
             return Err(DedupeError::EmptyId { row: row_number });
@@ -171,9 +182,15 @@ pub fn dedupe<R: AsRef<[String]>>(
             ));
         }
         records.push(record);
+        if records.len() == INSERT_BATCH {
+            linker.insert(&records);
+            record_count += records.len();
+            records.clear();
+        }
     }
-    let mut linker = Linker::new(options.params.clone());
     linker.insert(&records);
+    record_count += records.len();
+    drop(records);
     if options.estimate {
         linker.estimate(options.seed);
     }
@@ -190,7 +207,7 @@ pub fn dedupe<R: AsRef<[String]>>(
     let cluster_count = sizes.len();
     let merged_clusters = sizes.values().filter(|&&n| n > 1).count();
     Ok(Dedupe {
-        records: records.len(),
+        records: record_count,
         cluster_count,
         merged_clusters,
         compared_pairs: stats.compared,

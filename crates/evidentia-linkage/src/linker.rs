@@ -10,14 +10,14 @@
 //! cluster. So adding records in batches gives exactly the clusters of one run over all of them
 //! (with the same parameters), which the tests check.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::block::{self, NONE, SLOTS};
 use crate::cluster::split_component;
 use crate::compare::Levels;
 use crate::hash::FastMap;
 use crate::key::NameGroups;
-use crate::params::{Parameters, Scored};
+use crate::params::{NameShares, Parameters, Scored, Scorer};
 use crate::record::{PersonRecord, Prepared, Preparer};
 
 /// Pairs compared for the estimate of `u` and at most for the EM estimate of `m`.
@@ -29,6 +29,43 @@ const MIN_ESTIMATE_RECORDS: u64 = 1_000;
 
 /// A link: two record indices (the earlier first) and the pair's match weight.
 type Edge = (u32, u32, f32);
+
+/// A range of records (by number) and its blocked pairs.
+type RangePairs = (usize, Vec<(u32, u32)>);
+
+/// The records of a block, in index order. Most keys are carried by one record (a rare name in a
+/// given year), so a single member is kept in place rather than in an allocation of its own.
+#[derive(Debug, Clone)]
+enum Members {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Default for Members {
+    fn default() -> Self {
+        Members::Many(Vec::new())
+    }
+}
+
+impl Members {
+    fn push(&mut self, i: u32) {
+        match self {
+            Members::Many(v) if v.is_empty() => *self = Members::One(i),
+            Members::One(first) => *self = Members::Many(vec![*first, i]),
+            Members::Many(v) => v.push(i),
+        }
+    }
+}
+
+impl std::ops::Deref for Members {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        match self {
+            Members::One(one) => std::slice::from_ref(one),
+            Members::Many(v) => v,
+        }
+    }
+}
 
 /// What a call to [`Linker::link`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,8 +95,12 @@ pub struct Linker {
     params: Parameters,
     ids: Vec<Box<str>>,
     prepared: Vec<Prepared>,
+    /// How common each record's names are under `params` (kept in step with `prepared`).
+    shares: Vec<NameShares>,
+    /// `params` tabulated for scoring.
+    scorer: Scorer,
     keys: Vec<[u64; SLOTS]>,
-    index: FastMap<u64, Vec<u32>>,
+    index: FastMap<u64, Members>,
     adjacency: Vec<Vec<(u32, f32)>>,
     cluster_of: Vec<u32>,
     /// First record not yet linked.
@@ -67,6 +108,8 @@ pub struct Linker {
     /// Keys whose block exceeded the cap since the last link.
     newly_capped: Vec<u64>,
     threads: usize,
+    /// One per thread, kept between batches: the names already prepared.
+    preparers: Vec<Preparer<'static>>,
 }
 
 fn threads() -> usize {
@@ -98,6 +141,7 @@ impl Linker {
     #[must_use]
     pub fn new(params: Parameters) -> Linker {
         Linker {
+            scorer: Scorer::new(&params),
             params,
             threads: threads(),
             ..Linker::default()
@@ -113,6 +157,14 @@ impl Linker {
     /// Replaces the parameters. Links already made are kept; call before the first [`Linker::link`].
     pub fn set_params(&mut self, params: Parameters) {
         self.params = params;
+        self.params_changed();
+    }
+
+    /// Brings what is derived from the parameters up to date.
+    fn params_changed(&mut self) {
+        self.scorer = Scorer::new(&self.params);
+        let tf = &self.params.term_frequencies;
+        self.shares = self.prepared.iter().map(|p| NameShares::of(tf, p)).collect();
     }
 
     /// Number of records indexed.
@@ -130,23 +182,33 @@ impl Linker {
     /// Indexes records without linking them yet.
     pub fn insert(&mut self, records: &[PersonRecord]) {
         let groups = NameGroups::builtin();
-        let chunk = records.len().div_ceil(self.threads.max(1)).max(1);
-        let prepared: Vec<Prepared> = std::thread::scope(|s| {
+        let workers = self.threads.max(1);
+        self.preparers.resize_with(workers, || Preparer::new(groups));
+        let chunk = records.len().div_ceil(workers).max(1);
+        let tf = &self.params.term_frequencies;
+        let preparers = &mut self.preparers;
+        let prepared: Vec<(Prepared, [u64; SLOTS], NameShares)> = std::thread::scope(|s| {
             let handles: Vec<_> = records
                 .chunks(chunk)
-                .map(|part| {
+                .zip(preparers.iter_mut())
+                .map(|(part, preparer)| {
                     s.spawn(move || {
-                        let mut preparer = Preparer::new(groups);
-                        part.iter().map(|r| preparer.prepare(r)).collect::<Vec<_>>()
+                        part.iter()
+                            .map(|r| {
+                                let p = preparer.prepare(r);
+                                let keys = block::keys(&p);
+                                let shares = NameShares::of(tf, &p);
+                                (p, keys, shares)
+                            })
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
             handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
         });
         let cap = self.params.block_cap;
-        for (record, p) in records.iter().zip(prepared) {
+        for (record, (p, keys, shares)) in records.iter().zip(prepared) {
             let i = as_index(self.ids.len());
-            let keys = block::keys(&p);
             for (s, &h) in keys.iter().enumerate() {
                 if h == NONE || keys.get(..s).is_some_and(|earlier| earlier.contains(&h)) {
                     continue;
@@ -159,6 +221,7 @@ impl Linker {
             }
             self.ids.push(record.record_id.clone().into_boxed_str());
             self.prepared.push(p);
+            self.shares.push(shares);
             self.keys.push(keys);
             self.adjacency.push(Vec::new());
             self.cluster_of.push(i);
@@ -182,19 +245,12 @@ impl Linker {
         self.unlink_capped(&mut stats, &mut affected);
         let from = self.linked_upto;
         let to = self.ids.len();
-        let valid: Vec<[bool; SLOTS]> = (from..to)
-            .map(|r| {
-                let keys = self.keys.get(r).copied().unwrap_or([NONE; SLOTS]);
-                keys.map(|h| self.valid(h))
-            })
-            .collect();
         let workers = self.threads.max(1);
         let results: Vec<(Vec<Edge>, u64)> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..workers)
                 .map(|w| {
                     let this = &*self;
-                    let valid = &valid;
-                    s.spawn(move || this.compare_new(from, to, w, workers, valid))
+                    s.spawn(move || this.compare_new(from, to, w, workers))
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
@@ -222,50 +278,76 @@ impl Linker {
 
     /// Compares new records `from..to` (those with `r % workers == worker`) with earlier records
     /// sharing a valid key; each pair once, through the first slot of `r` they share.
-    fn compare_new(
-        &self,
-        from: usize,
-        to: usize,
-        worker: usize,
-        workers: usize,
-        valid: &[[bool; SLOTS]],
-    ) -> (Vec<Edge>, u64) {
+    fn compare_new(&self, from: usize, to: usize, worker: usize, workers: usize) -> (Vec<Edge>, u64) {
         let mut edges = Vec::new();
         let mut compared = 0u64;
+        let mut candidates: Vec<u32> = Vec::new();
         for r in (from..to).filter(|r| r % workers == worker) {
-            let (Some(keys), Some(ok), Some(pr)) = (self.keys.get(r), valid.get(r - from), self.prepared.get(r)) else {
+            let (Some(keys), Some(pr), Some(sr)) = (self.keys.get(r), self.prepared.get(r), self.shares.get(r)) else {
                 continue;
             };
-            for (s, &h) in keys.iter().enumerate() {
-                if !ok.get(s).copied().unwrap_or(false) || keys.get(..s).is_some_and(|e| e.contains(&h)) {
-                    continue;
-                }
-                let Some(members) = self.index.get(&h) else {
+            candidates.clear();
+            self.for_each_candidate(r, keys, |c| candidates.push(c));
+            self.touch(&candidates);
+            for &c in &candidates {
+                let (Some(pc), Some(sc)) = (self.prepared.get(c as usize), self.shares.get(c as usize)) else {
                     continue;
                 };
-                for &c in members.iter().take_while(|&&c| (c as usize) < r) {
-                    let Some(ck) = self.keys.get(c as usize) else {
-                        continue;
-                    };
-                    let first = keys
-                        .iter()
-                        .zip(ok)
-                        .position(|(&k, &v)| v && k != NONE && ck.contains(&k));
-                    if first != Some(s) {
-                        continue;
-                    }
-                    let Some(pc) = self.prepared.get(c as usize) else {
-                        continue;
-                    };
-                    compared += 1;
-                    let scored = self.params.score(pc, pr);
-                    if scored.weight >= self.params.threshold {
-                        edges.push((c, as_index(r), scored.weight as f32));
-                    }
+                compared += 1;
+                let scored = self.scorer.score((pc, sc), (pr, sr));
+                if scored.weight >= self.params.threshold {
+                    edges.push((c, as_index(r), scored.weight as f32));
                 }
             }
         }
         (edges, compared)
+    }
+
+    /// Reads the names of `records` ahead of scoring them: the reads do not depend on one another,
+    /// so the processor fetches them from memory together rather than one pair at a time (most of
+    /// the cost of a comparison is waiting for the other record's names).
+    fn touch(&self, records: &[u32]) {
+        let mut sum = 0usize;
+        for &c in records {
+            if let Some(p) = self.prepared.get(c as usize) {
+                sum = sum
+                    .wrapping_add(p.family.latin.len())
+                    .wrapping_add(p.given.latin.len())
+                    .wrapping_add(p.patronymic.key.len());
+            }
+        }
+        std::hint::black_box(sum);
+    }
+
+    /// Calls `visit` with every earlier record sharing a valid key with record `r` (of `keys`), once
+    /// each: in the order of `r`'s slots, each record through the first slot they
+    /// share, and within a slot in index order. Blocks hold their members in index order, so
+    /// whether an earlier slot was shared is a binary search in a block already in cache rather
+    /// than a look at the other record's keys.
+    fn for_each_candidate(&self, r: usize, keys: &[u64; SLOTS], mut visit: impl FnMut(u32)) {
+        let mut earlier: [&[u32]; SLOTS] = [&[]; SLOTS];
+        let mut seen = 0;
+        for (s, &h) in keys.iter().enumerate() {
+            if h == NONE || keys.get(..s).is_some_and(|e| e.contains(&h)) {
+                continue;
+            }
+            let Some(members) = self.index.get(&h).filter(|m| m.len() <= self.params.block_cap) else {
+                continue;
+            };
+            let members = members
+                .get(..members.partition_point(|&c| (c as usize) < r))
+                .unwrap_or_default();
+            let before = earlier.get(..seen).unwrap_or_default();
+            for &c in members {
+                if !before.iter().any(|m| m.binary_search(&c).is_ok()) {
+                    visit(c);
+                }
+            }
+            if let Some(slot) = earlier.get_mut(seen) {
+                *slot = members;
+                seen += 1;
+            }
+        }
     }
 
     /// Removes links whose only shared valid key was a block that has just exceeded the cap.
@@ -307,10 +389,12 @@ impl Linker {
 
     /// Recomputes the clusters of the components containing `affected` records.
     fn recluster(&mut self, affected: &[u32]) -> u64 {
-        let mut seen: HashSet<u32, std::hash::BuildHasherDefault<crate::hash::FxHasher>> = HashSet::default();
+        let mut seen = vec![false; self.ids.len()];
+        let mut mark = |node: u32| seen.get_mut(node as usize).is_some_and(|s| !std::mem::replace(s, true));
         let mut count = 0u64;
+        let mut components: Vec<Vec<u32>> = Vec::new();
         for &start in affected {
-            if !seen.insert(start) {
+            if !mark(start) {
                 continue;
             }
             let mut component = vec![start];
@@ -319,25 +403,57 @@ impl Linker {
                 k += 1;
                 if let Some(adj) = self.adjacency.get(node as usize) {
                     for &(next, _) in adj {
-                        if seen.insert(next) {
+                        if mark(next) {
                             component.push(next);
                         }
                     }
                 }
             }
-            component.sort_unstable();
             count += component.len() as u64;
-            let groups = split_component(&component, &self.adjacency, |a, b| self.pair_weight(a, b), &self.params);
-            for group in groups {
-                let rep = group
-                    .iter()
-                    .copied()
-                    .min_by(|&x, &y| self.id(x).cmp(self.id(y)).then(x.cmp(&y)))
-                    .unwrap_or(0);
-                for node in group {
-                    if let Some(c) = self.cluster_of.get_mut(node as usize) {
-                        *c = rep;
-                    }
+            if component.len() == 1 {
+                if let Some(c) = self.cluster_of.get_mut(start as usize) {
+                    *c = start;
+                }
+            } else {
+                component.sort_unstable();
+                components.push(component);
+            }
+        }
+        // Each component is split on its own (on all threads); the groups are then recorded.
+        let workers = self.threads.max(1);
+        let this = &*self;
+        let components = &components;
+        let groups: Vec<Vec<(u32, Vec<u32>)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    s.spawn(move || {
+                        let mut out = Vec::new();
+                        for component in components.iter().skip(w).step_by(workers) {
+                            let groups = split_component(
+                                component,
+                                &this.adjacency,
+                                |a, b| this.pair_weight(a, b),
+                                &this.params,
+                            );
+                            for group in groups {
+                                let rep = group
+                                    .iter()
+                                    .copied()
+                                    .min_by(|&x, &y| this.id(x).cmp(this.id(y)).then(x.cmp(&y)))
+                                    .unwrap_or(0);
+                                out.push((rep, group));
+                            }
+                        }
+                        out
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        for (rep, group) in groups.into_iter().flatten() {
+            for node in group {
+                if let Some(c) = self.cluster_of.get_mut(node as usize) {
+                    *c = rep;
                 }
             }
         }
@@ -353,10 +469,15 @@ impl Linker {
     }
 
     fn score_indices(&self, a: u32, b: u32) -> Option<Scored> {
-        let (Some(pa), Some(pb)) = (self.prepared.get(a as usize), self.prepared.get(b as usize)) else {
+        let (Some(pa), Some(pb), Some(sa), Some(sb)) = (
+            self.prepared.get(a as usize),
+            self.prepared.get(b as usize),
+            self.shares.get(a as usize),
+            self.shares.get(b as usize),
+        ) else {
             return None;
         };
-        Some(self.params.score(pa, pb))
+        Some(self.scorer.score((pa, sa), (pb, sb)))
     }
 
     /// `(record_id, cluster_id)` of every record, in insertion order; the cluster id is the smallest
@@ -416,9 +537,15 @@ impl Linker {
                 .map(|part| {
                     s.spawn(move || {
                         let mut counts: HashMap<Levels, u64> = HashMap::new();
-                        for &(a, b) in part {
-                            if let Some(scored) = self.score_indices(a, b) {
-                                *counts.entry(scored.levels).or_default() += 1;
+                        let mut ends: Vec<u32> = Vec::new();
+                        for batch in part.chunks(32) {
+                            ends.clear();
+                            ends.extend(batch.iter().flat_map(|&(a, b)| [a, b]));
+                            self.touch(&ends);
+                            for &(a, b) in batch {
+                                if let Some(scored) = self.score_indices(a, b) {
+                                    *counts.entry(scored.levels).or_default() += 1;
+                                }
                             }
                         }
                         counts
@@ -445,6 +572,7 @@ impl Linker {
             return;
         }
         self.params.term_frequencies = crate::params::TermFrequencies::count(&self.prepared);
+        self.params_changed();
         let mut rng = SplitMix(seed);
         let samples = RANDOM_PAIRS.min(n * (n - 1) / 2);
         let random_pairs: Vec<(u32, u32)> = (0..samples)
@@ -465,32 +593,42 @@ impl Linker {
             .map(|m| (m.len() as u64) * (m.len() as u64).saturating_sub(1) / 2)
             .sum();
         let stride = total.div_ceil(EM_PAIRS).max(1);
+        // Every `stride`-th blocked pair in the order of the records: the pairs of consecutive
+        // ranges of records are listed on all threads, then taken in range order.
+        let workers = self.threads.max(1);
+        let ranges = workers * 8;
+        let size = self.prepared.len().div_ceil(ranges).max(1);
+        let this = &*self;
+        let listed: Vec<Vec<RangePairs>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    s.spawn(move || {
+                        (w..ranges)
+                            .step_by(workers)
+                            .map(|range| {
+                                let mut pairs = Vec::new();
+                                for r in range * size..((range + 1) * size).min(this.prepared.len()) {
+                                    if let Some(keys) = this.keys.get(r) {
+                                        this.for_each_candidate(r, keys, |c| pairs.push((c, as_index(r))));
+                                    }
+                                }
+                                (range, pairs)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        });
+        let mut listed: Vec<RangePairs> = listed.into_iter().flatten().collect();
+        listed.sort_by_key(|(range, _)| *range);
         let mut blocked_pairs: Vec<(u32, u32)> = Vec::new();
         let mut counter = 0u64;
-        for r in 0..self.prepared.len() {
-            let Some(keys) = self.keys.get(r) else {
-                continue;
-            };
-            let ok = keys.map(|h| self.valid(h));
-            for (s, &h) in keys.iter().enumerate() {
-                if !ok.get(s).copied().unwrap_or(false) || keys.get(..s).is_some_and(|e| e.contains(&h)) {
-                    continue;
-                }
-                let Some(members) = self.index.get(&h) else {
-                    continue;
-                };
-                for &c in members.iter().take_while(|&&c| (c as usize) < r) {
-                    let Some(ck) = self.keys.get(c as usize) else {
-                        continue;
-                    };
-                    let first = keys.iter().zip(&ok).position(|(&k, &v)| v && ck.contains(&k));
-                    if first != Some(s) {
-                        continue;
-                    }
-                    counter += 1;
-                    if counter.is_multiple_of(stride) {
-                        blocked_pairs.push((c, as_index(r)));
-                    }
+        for (_, pairs) in listed {
+            for pair in pairs {
+                counter += 1;
+                if counter.is_multiple_of(stride) {
+                    blocked_pairs.push(pair);
                 }
             }
         }
@@ -501,5 +639,6 @@ impl Linker {
         let all_pairs = (n * (n - 1) / 2) as f64;
         let rate = self.params.prior * total as f64 / all_pairs;
         self.params.set_threshold_from_rate(rate);
+        self.scorer = Scorer::new(&self.params);
     }
 }

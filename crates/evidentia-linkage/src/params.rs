@@ -89,7 +89,7 @@ impl TermFrequencies {
         let mut family: FastMap<&str, u64> = FastMap::default();
         let mut given: FastMap<&str, u64> = FastMap::default();
         for p in records {
-            if let Some(f) = p.family.first() {
+            if let Some(f) = p.family.keys.first() {
                 *family.entry(f).or_default() += 1;
             }
             if let Some(g) = given_token(p) {
@@ -113,7 +113,7 @@ impl TermFrequencies {
 }
 
 fn given_token(p: &Prepared) -> Option<&str> {
-    p.given_token.as_deref()
+    p.given.token.as_deref()
 }
 
 impl Default for Parameters {
@@ -165,6 +165,130 @@ pub struct Scored {
     pub weight: f64,
 }
 
+/// Levels of the field with the most ([`Field::BirthDate`]).
+const MAX_LEVELS: usize = 6;
+
+/// How common a record's names are ([`TermFrequencies`]), looked up once per record rather than
+/// once per pair.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct NameShares {
+    /// Share of the first family-name key.
+    family: Option<f64>,
+    /// Share, as a family name, of the first family-name key of the given-name field (set only when
+    /// the names may be swapped; see [`Prepared::given_as_family`]).
+    given_as_family: Option<f64>,
+    /// Share of the given-name token.
+    given: Option<f64>,
+}
+
+impl NameShares {
+    pub(crate) fn of(tf: &TermFrequencies, p: &Prepared) -> NameShares {
+        let family = |k: Option<&Box<str>>| k.and_then(|k| tf.family.get(&**k)).copied();
+        NameShares {
+            family: family(p.family.keys.first()),
+            given_as_family: family(p.given_as_family().first()),
+            given: given_token(p).and_then(|k| tf.given.get(k)).copied(),
+        }
+    }
+}
+
+/// The weights of [`Parameters`] tabulated, for scoring many pairs: the weight of every level of
+/// every field (a logarithm each, otherwise computed for every pair) and the `u` probabilities the
+/// term-frequency adjustment compares shares with.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scorer {
+    table: [[f64; MAX_LEVELS]; FIELDS.len()],
+    family_u: [Option<f64>; 2],
+    given_u: [Option<f64>; 3],
+    reference_year: i32,
+}
+
+impl Scorer {
+    pub(crate) fn new(params: &Parameters) -> Scorer {
+        let mut table = [[0.0; MAX_LEVELS]; FIELDS.len()];
+        for (row, f) in table.iter_mut().zip(&params.fields) {
+            for (level, w) in (0u8..).zip(row.iter_mut()) {
+                *w = f.weight(level);
+            }
+        }
+        let u = |field: usize, level: usize| params.fields.get(field).and_then(|f| f.u.get(level)).copied();
+        Scorer {
+            table,
+            family_u: [u(0, 0), u(0, 1)],
+            given_u: [u(1, 0), u(1, 1), u(1, 2)],
+            reference_year: params.reference_year,
+        }
+    }
+
+    /// [`Parameters::weight`] from the table.
+    fn weight(&self, levels: &Levels) -> f64 {
+        let mut sum = 0.0;
+        for (row, &level) in self.table.iter().zip(levels) {
+            if level != NULL {
+                sum += row.get(usize::from(level)).copied().unwrap_or(0.0);
+            }
+        }
+        sum
+    }
+
+    /// The term-frequency adjustment (≤ 0) of a pair's family and given-name agreement: the share
+    /// of the more common of the two names replaces the level's `u` when it is larger.
+    fn adjustment(a: &NameShares, b: &NameShares, levels: &Levels, swapped: bool, scorer: &Scorer) -> f64 {
+        let mut adjust = 0.0;
+        let share_of = |x: Option<f64>, y: Option<f64>| -> Option<f64> {
+            match (x, y) {
+                (Some(x), Some(y)) => Some(x.max(y)),
+                (x, y) => x.or(y),
+            }
+        };
+        let family_level = levels.first().copied().unwrap_or(NULL);
+        let a_family = if swapped { a.given_as_family } else { a.family };
+        if let Some(Some(u)) = scorer.family_u.get(usize::from(family_level))
+            && let Some(share) = share_of(a_family, b.family)
+            && share > *u
+        {
+            adjust += (u / share).log2();
+        }
+        let given_level = levels.get(1).copied().unwrap_or(NULL);
+        if !swapped
+            && let Some(Some(u)) = scorer.given_u.get(usize::from(given_level))
+            && let Some(share) = share_of(a.given, b.given)
+            && share > *u
+        {
+            adjust += (u / share).log2();
+        }
+        adjust
+    }
+
+    /// Scores a pair: the straight orientation, or the crosswise one when that weighs clearly more.
+    pub(crate) fn score(&self, a: (&Prepared, &NameShares), b: (&Prepared, &NameShares)) -> Scored {
+        let straight = levels(a.0, b.0, false, self.reference_year);
+        let mut best = Scored {
+            weight: self.weight(&straight) + Scorer::adjustment(a.1, b.1, &straight, false, self),
+            levels: straight,
+            swapped: false,
+        };
+        if may_be_swapped(a.0, b.0) {
+            for (x, y) in [(a, b), (b, a)] {
+                if x.0.family.groups.is_empty() || x.0.given_as_family().is_empty() {
+                    continue;
+                }
+                let crossed = levels(x.0, y.0, true, self.reference_year);
+                // Swapping is itself weak evidence against: require a clear gain.
+                let weight = self.weight(&crossed) + Scorer::adjustment(x.1, y.1, &crossed, true, self) - 2.0;
+                if weight > best.weight {
+                    best = Scored {
+                        levels: crossed,
+                        swapped: true,
+                        weight,
+                    };
+                }
+            }
+        }
+        best
+    }
+}
+
 impl Parameters {
     /// The lowest match weight allowed between two records of one cluster.
     #[must_use]
@@ -184,71 +308,6 @@ impl Parameters {
     #[must_use]
     pub fn weight(&self, levels: &Levels) -> f64 {
         self.fields.iter().zip(levels).map(|(f, &l)| f.weight(l)).sum()
-    }
-
-    /// The term-frequency adjustment (≤ 0) of a pair's family and given-name agreement: the share
-    /// of the more common of the two names replaces the level's `u` when it is larger.
-    fn adjustment(&self, a: &Prepared, b: &Prepared, levels: &Levels, swapped: bool) -> f64 {
-        let mut adjust = 0.0;
-        let tf = &self.term_frequencies;
-        let share_of = |map: &FastMap<String, f64>, x: Option<&str>, y: Option<&str>| -> Option<f64> {
-            let x = x.and_then(|k| map.get(k)).copied();
-            let y = y.and_then(|k| map.get(k)).copied();
-            match (x, y) {
-                (Some(x), Some(y)) => Some(x.max(y)),
-                (x, y) => x.or(y),
-            }
-        };
-        let family_level = levels.first().copied().unwrap_or(NULL);
-        let a_family = if swapped {
-            a.given_as_family.first()
-        } else {
-            a.family.first()
-        };
-        if family_level <= 1
-            && let Some(share) = share_of(&tf.family, a_family.map(|k| &**k), b.family.first().map(|k| &**k))
-            && let Some(u) = self.fields.first().and_then(|f| f.u.get(usize::from(family_level)))
-            && share > *u
-        {
-            adjust += (u / share).log2();
-        }
-        let given_level = levels.get(1).copied().unwrap_or(NULL);
-        if given_level <= 2
-            && !swapped
-            && let Some(share) = share_of(&tf.given, given_token(a), given_token(b))
-            && let Some(u) = self.fields.get(1).and_then(|f| f.u.get(usize::from(given_level)))
-            && share > *u
-        {
-            adjust += (u / share).log2();
-        }
-        adjust
-    }
-
-    pub(crate) fn score(&self, a: &Prepared, b: &Prepared) -> Scored {
-        let straight = levels(a, b, false, self.reference_year);
-        let mut best = Scored {
-            weight: self.weight(&straight) + self.adjustment(a, b, &straight, false),
-            levels: straight,
-            swapped: false,
-        };
-        if may_be_swapped(a, b) {
-            for (x, y) in [(a, b), (b, a)] {
-                if x.family_groups.is_empty() || x.given_as_family.is_empty() {
-                    continue;
-                }
-                let crossed = levels(x, y, true, self.reference_year);
-                // Swapping is itself weak evidence against: require a clear gain.
-                let weight = self.weight(&crossed) + self.adjustment(x, y, &crossed, true) - 2.0;
-                if weight > best.weight {
-                    best = Scored {
-                        levels: crossed,
-                        swapped: true,
-                        weight,
-                    };
-                }
-            }
-        }
-        best
     }
 
     /// Reasons in words, one per compared field: "family name: same after transliteration; birth

@@ -1,5 +1,7 @@
 //! A person as a list gives it, and the same person prepared for comparison.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::hash::FastMap;
@@ -108,27 +110,30 @@ pub fn parse_sex(text: &str) -> Option<Sex> {
     }
 }
 
-/// A record reduced to what comparisons need.
-#[derive(Debug, Clone, Default)]
+/// A record reduced to what comparisons need. The name parts are shared between the records that
+/// spell a name the same way (lists repeat names thousands of times), so that preparing a record
+/// allocates little and comparisons touch little memory.
+#[derive(Debug, Clone)]
 pub(crate) struct Prepared {
-    pub given: Vec<Box<str>>,
-    pub given_exact: Box<str>,
-    pub given_groups: Vec<u32>,
-    /// The given name for term frequencies: `g<group>` or the first key.
-    pub given_token: Option<Box<str>>,
-    pub family: Vec<Box<str>>,
-    pub family_exact: Box<str>,
-    /// Name groups of the family-name field, set only when it looks like a given name (for swaps).
-    pub family_groups: Vec<u32>,
-    /// Family-name keys of the given-name field (for swaps).
-    pub given_as_family: Vec<Box<str>>,
-    pub patronymic: Box<str>,
-    pub patronymic_stems: Vec<Box<str>>,
-    pub patronymic_groups: Vec<u32>,
+    pub given: Arc<GivenParts>,
+    pub family: Arc<FamilyParts>,
+    pub patronymic: Arc<PatronymicParts>,
     pub birth: Option<PartialDate>,
     pub age: Option<u16>,
     pub sex: Option<Sex>,
-    pub residence: Box<str>,
+    pub residence: Arc<str>,
+}
+
+impl Prepared {
+    /// Family-name keys of the given-name field, set only when the family-name field looks like a
+    /// given name (for swaps).
+    pub fn given_as_family(&self) -> &[Box<str>] {
+        if self.family.groups.is_empty() {
+            &[]
+        } else {
+            &self.given.as_family
+        }
+    }
 }
 
 fn boxed(v: Vec<String>) -> Vec<Box<str>> {
@@ -145,54 +150,73 @@ fn groups_of(keys: &[Box<str>], groups: &NameGroups) -> Vec<u32> {
     out
 }
 
-#[derive(Debug, Clone)]
-struct GivenParts {
-    keys: Vec<Box<str>>,
-    latin: Box<str>,
-    groups: Vec<u32>,
-    as_family: Vec<Box<str>>,
-    token: Option<Box<str>>,
+/// The given-name field prepared.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GivenParts {
+    pub keys: Vec<Box<str>>,
+    /// As written (see [`exact`]).
+    pub latin: Box<str>,
+    pub groups: Vec<u32>,
+    /// Family-name keys of the field (for swaps).
+    pub as_family: Vec<Box<str>>,
+    /// The given name for term frequencies: `g<group>` or the first key.
+    pub token: Option<Box<str>>,
 }
 
-#[derive(Debug, Clone)]
-struct FamilyParts {
-    keys: Vec<Box<str>>,
-    latin: Box<str>,
-    groups: Vec<u32>,
+/// The family-name field prepared.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FamilyParts {
+    pub keys: Vec<Box<str>>,
+    /// As written (see [`exact`]).
+    pub latin: Box<str>,
+    /// Name groups of the field, set only when it looks like a given name (for swaps).
+    pub groups: Vec<u32>,
 }
 
-#[derive(Debug, Clone)]
-struct PatronymicParts {
-    key: Box<str>,
-    stems: Vec<Box<str>>,
-    groups: Vec<u32>,
+/// The patronymic prepared.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PatronymicParts {
+    pub key: Box<str>,
+    pub stems: Vec<Box<str>>,
+    pub groups: Vec<u32>,
 }
 
-/// Prepares records, remembering the keys of names already seen: lists repeat the same given
-/// names, patronymics and places thousands of times.
+/// Prepares records, remembering the parts of names already seen: lists repeat the same given
+/// names, family names, patronymics and places thousands of times.
 pub(crate) struct Preparer<'g> {
     groups: &'g NameGroups,
-    given: FastMap<String, GivenParts>,
-    family: FastMap<String, FamilyParts>,
-    patronymic: FastMap<String, PatronymicParts>,
-    residence: FastMap<String, Box<str>>,
+    given: FastMap<Box<str>, Arc<GivenParts>>,
+    family: FastMap<Box<str>, Arc<FamilyParts>>,
+    patronymic: FastMap<Box<str>, Arc<PatronymicParts>>,
+    residence: FastMap<Box<str>, Arc<str>>,
 }
 
 /// Entries per memo before it is emptied (bounds memory on lists of unique names).
 const MEMO_LIMIT: usize = 100_000;
 
-fn memo<V: Clone>(map: &mut FastMap<String, V>, text: &str, make: impl FnOnce() -> V) -> V {
+fn memo<V: ?Sized>(map: &mut FastMap<Box<str>, Arc<V>>, text: &str, make: impl FnOnce() -> Arc<V>) -> Arc<V> {
     if let Some(v) = map.get(text) {
-        return v.clone();
+        return Arc::clone(v);
     }
     if map.len() >= MEMO_LIMIT {
         map.clear();
     }
     let v = make();
     if text.len() <= 256 {
-        map.insert(text.to_owned(), v.clone());
+        map.insert(text.into(), Arc::clone(&v));
     }
     v
+}
+
+impl std::fmt::Debug for Preparer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Preparer")
+            .field("given", &self.given.len())
+            .field("family", &self.family.len())
+            .field("patronymic", &self.patronymic.len())
+            .field("residence", &self.residence.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'g> Preparer<'g> {
@@ -215,50 +239,38 @@ impl<'g> Preparer<'g> {
                 .first()
                 .map(|g| format!("g{g}").into_boxed_str())
                 .or_else(|| keys.first().cloned());
-            GivenParts {
+            Arc::new(GivenParts {
                 as_family: keys.iter().map(|w| family_word_key(w).into_boxed_str()).collect(),
                 latin: exact(&record.given_name),
                 groups: groups_found,
                 token,
                 keys,
-            }
+            })
         });
         let family = memo(&mut self.family, &record.family_name, || {
             let words = boxed(name_keys(&record.family_name));
-            FamilyParts {
+            Arc::new(FamilyParts {
                 groups: groups_of(&words, groups),
                 keys: words.iter().map(|w| family_word_key(w).into_boxed_str()).collect(),
                 latin: exact(&record.family_name),
-            }
+            })
         });
         let patronymic = memo(&mut self.patronymic, &record.patronymic, || {
             let key = name_keys(&record.patronymic).into_iter().next().unwrap_or_default();
             let stems = boxed(patronymic_stems(&key));
-            PatronymicParts {
+            Arc::new(PatronymicParts {
                 groups: groups_of(&stems, groups),
                 key: key.into_boxed_str(),
                 stems,
-            }
+            })
         });
         let residence = memo(&mut self.residence, &record.residence, || {
-            name_keys(&record.residence).join(" ").into_boxed_str()
+            Arc::from(name_keys(&record.residence).join(" "))
         });
         Prepared {
-            given_exact: given.latin,
-            given: given.keys,
-            given_groups: given.groups,
-            given_token: given.token,
-            family_exact: family.latin,
-            family: family.keys,
-            given_as_family: if family.groups.is_empty() {
-                Vec::new()
-            } else {
-                given.as_family
-            },
-            family_groups: family.groups,
-            patronymic: patronymic.key,
-            patronymic_stems: patronymic.stems,
-            patronymic_groups: patronymic.groups,
+            given,
+            family,
+            patronymic,
             birth: PartialDate::parse(&record.birth_date),
             age: parse_age(&record.age),
             sex: parse_sex(&record.sex),

@@ -168,7 +168,8 @@ pub fn run(input: &Path, output: &Path) -> anyhow::Result<Report> {
             input.display()
         )));
     }
-    let mut rows: Vec<Vec<String>> = Vec::new();
+    // Rows are kept as read (one buffer each) and turned into text one at a time as the core asks.
+    let mut rows: Vec<csv::ByteRecord> = Vec::new();
     for (i, row) in reader.byte_records().enumerate() {
         let row = row.map_err(|e| {
             let line = e
@@ -176,9 +177,12 @@ pub fn run(input: &Path, output: &Path) -> anyhow::Result<Report> {
                 .map_or(i + 2, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
             bad_input(format!("{}: line {line}: {e}", input.display()))
         })?;
-        rows.push(row.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect());
+        rows.push(row);
     }
-    let result = dedupe(&headers, &rows, &DedupeOptions::default())
+    let text = rows
+        .iter()
+        .map(|row| row.iter().map(String::from_utf8_lossy).collect::<Vec<_>>());
+    let result = dedupe(&headers, text, &DedupeOptions::default())
         .map_err(|e| bad_input(format!("{}: {e}", input.display())))?;
     drop(rows);
     write_atomically(output, |out| {
