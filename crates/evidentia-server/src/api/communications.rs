@@ -69,15 +69,6 @@ pub async fn all_visible(
     }
 }
 
-/// A linked record the caller may see, or `None` (hidden and missing alike).
-async fn visible(state: &AppState, caller: &Caller, kind: RecordKind, id: Uuid) -> ApiResult<Option<StoredRecord>> {
-    match records::read(state, caller, kind, id).await {
-        Ok(r) => Ok(Some(r)),
-        Err(ApiError::NotFound) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
 fn body_of<B: RecordBody>(r: &StoredRecord) -> ApiResult<B> {
     serde_json::from_value(r.body.clone()).map_err(|e| internal(format!("{} {}: {e}", r.kind, r.meta.id)))
 }
@@ -120,7 +111,7 @@ async fn letter_context(
     let mut classification = record.meta.classification;
     let recipient = match communication.recipient_id {
         Some(id) => {
-            let r = visible(state, caller, RecordKind::Recipient, id)
+            let r = records::read_if_visible(state, caller, RecordKind::Recipient, id)
                 .await?
                 .ok_or_else(|| ApiError::invalid_field("recipient_id", "not_found", format!("no recipient {id}")))?;
             classification = classification.max(r.meta.classification);
@@ -147,7 +138,7 @@ async fn letter_context(
     let vocabularies = state.vocabularies();
     let mut incidents = Vec::new();
     for id in &communication.incident_ids {
-        let Some(r) = visible(state, caller, RecordKind::Incident, *id).await? else {
+        let Some(r) = records::read_if_visible(state, caller, RecordKind::Incident, *id).await? else {
             continue;
         };
         classification = classification.max(r.meta.classification);
@@ -592,7 +583,10 @@ pub async fn send_letter(
 async fn ctx_incident_ids(state: &AppState, caller: &Caller, c: &Communication) -> ApiResult<Vec<Value>> {
     let mut out = Vec::new();
     for id in &c.incident_ids {
-        if visible(state, caller, RecordKind::Incident, *id).await?.is_some() {
+        if records::read_if_visible(state, caller, RecordKind::Incident, *id)
+            .await?
+            .is_some()
+        {
             out.push(Value::String(id.to_string()));
         }
     }
@@ -645,7 +639,7 @@ pub async fn attach_bundle(
         ));
     }
     if !communication.incident_ids.contains(&input.incident_id)
-        || visible(&state, &caller, RecordKind::Incident, input.incident_id)
+        || records::read_if_visible(&state, &caller, RecordKind::Incident, input.incident_id)
             .await?
             .is_none()
     {

@@ -270,6 +270,21 @@ pub async fn read(state: &AppState, caller: &Caller, kind: RecordKind, id: Uuid)
     Ok(r)
 }
 
+/// A record the caller may see, or `None` (hidden and missing alike); reads of confidential
+/// records are audited.
+pub async fn read_if_visible(
+    state: &AppState,
+    caller: &Caller,
+    kind: RecordKind,
+    id: Uuid,
+) -> ApiResult<Option<StoredRecord>> {
+    match read(state, caller, kind, id).await {
+        Ok(r) => Ok(Some(r)),
+        Err(ApiError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Reads a record the caller may change: 404 unless they may see it, then 401/403 naming `what`
 /// unless they may write it.
 pub async fn writable(

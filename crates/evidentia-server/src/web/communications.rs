@@ -270,11 +270,8 @@ async fn name_of(state: &AppState, ctx: &Ctx, kind: RecordKind, id: &str, field:
     let Ok(id) = parse_id(id) else {
         return Ok(String::new());
     };
-    match records::read(state, &ctx.caller, kind, id).await {
-        Ok(r) => Ok(text(&r.body, field)),
-        Err(ApiError::NotFound) => Ok(String::new()),
-        Err(e) => Err(e),
-    }
+    let record = records::read_if_visible(state, &ctx.caller, kind, id).await?;
+    Ok(record.map(|r| text(&r.body, field)).unwrap_or_default())
 }
 
 async fn detail(

@@ -12,12 +12,12 @@ use serde_json::Value;
 use super::chrome::{Chrome, Ctx};
 use super::history::{Version, versions};
 use super::incidents::{linked, parse_id};
+use super::listing::listing;
 use super::view::{self, Choice, choices, clean_query, param, text};
 use crate::AppState;
-use crate::api::{params, records};
+use crate::api::records;
 use crate::errors::ApiResult;
 
-const PAGE_SIZE: u32 = 25;
 const FILTERS: &[&str] = &["status", "cursor"];
 const STATUSES: [&str; 5] = ["reported", "secured", "exhumation_planned", "exhumed", "closed"];
 
@@ -56,23 +56,11 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQue
         next: None,
         error: String::new(),
     };
-    let vocabularies = state.vocabularies();
-    let mut q = match params::list_query(
-        Some(RecordKind::GraveSite),
-        ctx.caller.viewer.clone(),
-        Some(&query),
-        &vocabularies,
-        &[],
-    ) {
-        Ok((q, _)) => q,
-        Err(_) => {
-            page.error = lang.t("validation.invalid").to_owned();
-            return super::html(StatusCode::BAD_REQUEST, &page);
-        }
+    let Some(found) = listing(&state, &ctx, RecordKind::GraveSite, &query, "/grave-sites").await? else {
+        page.error = lang.t("validation.invalid").to_owned();
+        return super::html(StatusCode::BAD_REQUEST, &page);
     };
-    q.limit = PAGE_SIZE;
-    page.total = state.store.count(&q).await?;
-    let found = records::page(&state, &ctx.caller, &q).await?;
+    page.total = found.total;
     for r in &found.items {
         let b = &r.body;
         page.rows.push(SiteRow {
@@ -83,12 +71,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQue
             status: lang.t(&format!("grave_status.{}", text(b, "status"))).to_owned(),
         });
     }
-    page.next = found.next.map(|cursor| {
-        format!(
-            "/grave-sites?{}",
-            view::with_cursor(&query, &params::encode_cursor(cursor))
-        )
-    });
+    page.next = found.next;
     super::html(StatusCode::OK, &page)
 }
 

@@ -15,13 +15,13 @@ use super::chrome::{Chrome, Ctx};
 use super::forms::{Errors, Form, JsonForm};
 use super::history::{Version, versions};
 use super::incidents::parse_id;
+use super::listing::listing;
 use super::view::{self, Choice, choices, clean_query, param, text};
 use crate::AppState;
-use crate::api::{missing, params, records};
+use crate::api::{missing, records};
 use crate::errors::{ApiError, ApiResult};
 use uuid::Uuid;
 
-const PAGE_SIZE: u32 = 25;
 const FILTERS: &[&str] = &["status", "moderation", "cursor"];
 const STATUSES: [&str; 5] = ["open", "located_alive", "located_deceased", "identified", "closed"];
 const MODERATION: [&str; 3] = ["pending", "accepted", "rejected"];
@@ -42,11 +42,8 @@ async fn person_name(state: &AppState, ctx: &Ctx, body: &Value) -> ApiResult<Str
     let Some(id) = body["person_id"].as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()) else {
         return Ok(String::new());
     };
-    match records::read(state, &ctx.caller, RecordKind::Person, id).await {
-        Ok(p) => Ok(view::person_name(&p.body)),
-        Err(ApiError::NotFound) => Ok(String::new()),
-        Err(e) => Err(e),
-    }
+    let person = records::read_if_visible(state, &ctx.caller, RecordKind::Person, id).await?;
+    Ok(person.map(|p| view::person_name(&p.body)).unwrap_or_default())
 }
 
 async fn case_row(state: &AppState, ctx: &Ctx, r: &StoredRecord) -> ApiResult<CaseRow> {
@@ -99,32 +96,15 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQue
         next: None,
         error: String::new(),
     };
-    let vocabularies = state.vocabularies();
-    let mut q = match params::list_query(
-        Some(RecordKind::MissingCase),
-        ctx.caller.viewer.clone(),
-        Some(&query),
-        &vocabularies,
-        &[],
-    ) {
-        Ok((q, _)) => q,
-        Err(_) => {
-            page.error = lang.t("validation.invalid").to_owned();
-            return super::html(StatusCode::BAD_REQUEST, &page);
-        }
+    let Some(found) = listing(&state, &ctx, RecordKind::MissingCase, &query, "/missing-cases").await? else {
+        page.error = lang.t("validation.invalid").to_owned();
+        return super::html(StatusCode::BAD_REQUEST, &page);
     };
-    q.limit = PAGE_SIZE;
-    page.total = state.store.count(&q).await?;
-    let found = records::page(&state, &ctx.caller, &q).await?;
+    page.total = found.total;
     for r in &found.items {
         page.rows.push(case_row(&state, &ctx, r).await?);
     }
-    page.next = found.next.map(|cursor| {
-        format!(
-            "/missing-cases?{}",
-            view::with_cursor(&query, &params::encode_cursor(cursor))
-        )
-    });
+    page.next = found.next;
     super::html(StatusCode::OK, &page)
 }
 

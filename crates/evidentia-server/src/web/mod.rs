@@ -17,6 +17,7 @@ mod graves;
 mod history;
 pub mod i18n;
 mod incidents;
+mod listing;
 mod map;
 mod missing;
 mod persons;

@@ -12,12 +12,12 @@ use super::chrome::{Chrome, Ctx};
 use super::forms::{Errors, Form, JsonForm};
 use super::history::{Version, versions};
 use super::incidents::{classification_choices, linked, parse_id};
+use super::listing::listing;
 use super::view::{self, Choice, choices, clean_query, param, text};
 use crate::AppState;
-use crate::api::{params, records};
+use crate::api::records;
 use crate::errors::{ApiError, ApiResult};
 
-const PAGE_SIZE: u32 = 25;
 const FILTERS: &[&str] = &["q", "status", "sort", "cursor", "merged"];
 const STATUSES: [&str; 6] = ["alive", "injured", "killed", "missing", "detained", "unknown"];
 
@@ -76,26 +76,13 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQue
         next: None,
         error: String::new(),
     };
-    let vocabularies = state.vocabularies();
-    let mut q = match params::list_query(
-        Some(RecordKind::Person),
-        ctx.caller.viewer.clone(),
-        Some(&query),
-        &vocabularies,
-        &[],
-    ) {
-        Ok((q, _)) => q,
-        Err(_) => {
-            page.error = ctx.lang.t("validation.invalid").to_owned();
-            return super::html(StatusCode::BAD_REQUEST, &page);
-        }
+    let Some(found) = listing(&state, &ctx, RecordKind::Person, &query, "/persons").await? else {
+        page.error = ctx.lang.t("validation.invalid").to_owned();
+        return super::html(StatusCode::BAD_REQUEST, &page);
     };
-    q.limit = PAGE_SIZE;
-    page.total = state.store.count(&q).await?;
-    let page_of = records::page(&state, &ctx.caller, &q).await?;
-    let (records, next) = (page_of.items, page_of.next.map(crate::api::params::encode_cursor));
-    page.rows = records.iter().map(|r| person_row(r, &ctx)).collect();
-    page.next = next.map(|cursor| format!("/persons?{}", view::with_cursor(&query, &cursor)));
+    page.total = found.total;
+    page.rows = found.items.iter().map(|r| person_row(r, &ctx)).collect();
+    page.next = found.next;
     super::html(StatusCode::OK, &page)
 }
 

@@ -18,12 +18,12 @@ use super::chrome::{Chrome, Ctx};
 use super::forms::{Errors, Form};
 use super::history::{Version, versions};
 use super::incidents::parse_id;
+use super::listing::listing;
 use super::view::{self, Choice, choices, clean_query, param, text};
 use crate::AppState;
-use crate::api::{missing, params, records};
+use crate::api::{missing, records};
 use crate::errors::{ApiError, ApiResult};
 
-const PAGE_SIZE: u32 = 25;
 const FILTERS: &[&str] = &["status", "cursor"];
 const STATUSES: [&str; 3] = ["unidentified", "candidate_match", "identified"];
 const METHODS: [&str; 6] = ["dna", "dental", "fingerprints", "visual", "circumstantial", "other"];
@@ -46,11 +46,7 @@ const IDENTIFY_FIELDS: [&str; 4] = ["method", "confirmed_by", "confirmed_at", "n
 /// A record of `kind` the reader may see, or `None` (missing and hidden alike).
 async fn visible(state: &AppState, ctx: &Ctx, kind: RecordKind, id: Option<Uuid>) -> ApiResult<Option<StoredRecord>> {
     let Some(id) = id else { return Ok(None) };
-    match records::read(state, &ctx.caller, kind, id).await {
-        Ok(r) => Ok(Some(r)),
-        Err(ApiError::NotFound) => Ok(None),
-        Err(e) => Err(e),
-    }
+    records::read_if_visible(state, &ctx.caller, kind, id).await
 }
 
 fn uuid_at(body: &Value, field: &str) -> Option<Uuid> {
@@ -100,23 +96,11 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQue
         next: None,
         error: String::new(),
     };
-    let vocabularies = state.vocabularies();
-    let mut q = match params::list_query(
-        Some(RecordKind::Remains),
-        ctx.caller.viewer.clone(),
-        Some(&query),
-        &vocabularies,
-        &[],
-    ) {
-        Ok((q, _)) => q,
-        Err(_) => {
-            page.error = lang.t("validation.invalid").to_owned();
-            return super::html(StatusCode::BAD_REQUEST, &page);
-        }
+    let Some(found) = listing(&state, &ctx, RecordKind::Remains, &query, "/remains").await? else {
+        page.error = lang.t("validation.invalid").to_owned();
+        return super::html(StatusCode::BAD_REQUEST, &page);
     };
-    q.limit = PAGE_SIZE;
-    page.total = state.store.count(&q).await?;
-    let found = records::page(&state, &ctx.caller, &q).await?;
+    page.total = found.total;
     for r in &found.items {
         let b = &r.body;
         page.rows.push(RemainsRow {
@@ -126,9 +110,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQue
             recovered: view::partial_date(lang, &b["recovered_at"]),
         });
     }
-    page.next = found
-        .next
-        .map(|cursor| format!("/remains?{}", view::with_cursor(&query, &params::encode_cursor(cursor))));
+    page.next = found.next;
     super::html(StatusCode::OK, &page)
 }
 
