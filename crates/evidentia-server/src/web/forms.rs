@@ -238,6 +238,13 @@ impl JsonForm {
             Err(ApiError::Validation(errors))
         }
     }
+
+    /// The object as a merge patch for a record of kind `B`, once the form's fields have been
+    /// checked as a whole as [`JsonForm::into_checked_new`] checks them (every message at once).
+    pub fn into_checked_patch<B: RecordBody>(self, state: &AppState) -> Result<Map<String, Value>, ApiError> {
+        let patch = self.obj.clone();
+        self.into_checked_new::<B>(state).map(|_| patch)
+    }
 }
 
 /// How many fields [`JsonForm::into_checked_new`] sets aside at most.

@@ -560,12 +560,8 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, form:
     let id = parse_id(&id)?;
     let version = form.version()?;
     let v = IncidentValues::from_form(&form);
-    // Every message at once: the form's fields are checked as a whole first.
-    let result = match v.json().into_checked_new::<Incident>(&state) {
-        Ok(_) => match v.json().into_patch() {
-            Ok(patch) => records::patch::<Incident>(&state, &ctx.caller, id, version, patch).await,
-            Err(errors) => Err(ApiError::Validation(errors)),
-        },
+    let result = match v.json().into_checked_patch::<Incident>(&state) {
+        Ok(patch) => records::patch::<Incident>(&state, &ctx.caller, id, version, patch).await,
         Err(e) => Err(e),
     };
     match result {

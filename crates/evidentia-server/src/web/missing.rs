@@ -558,12 +558,8 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, form:
     let id = parse_id(&id)?;
     let version = form.version()?;
     let v = CaseValues::read(|path| form.get(path).to_owned());
-    // Every message at once: the form's fields are checked as a whole first.
-    let result = match v.json().into_checked_new::<MissingCase>(&state) {
-        Ok(_) => match v.json().into_patch() {
-            Ok(patch) => records::patch::<MissingCase>(&state, &ctx.caller, id, version, patch).await,
-            Err(errors) => Err(ApiError::Validation(errors)),
-        },
+    let result = match v.json().into_checked_patch::<MissingCase>(&state) {
+        Ok(patch) => records::patch::<MissingCase>(&state, &ctx.caller, id, version, patch).await,
         Err(e) => Err(e),
     };
     match result {
