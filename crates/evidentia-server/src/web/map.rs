@@ -92,13 +92,37 @@ pub async fn points(
     href_base: &str,
 ) -> ApiResult<Response> {
     let query = clean_query(raw, FILTERS);
-    let Ok(mut q) = filtered_query(state, ctx, caller.viewer.clone(), &query) else {
+    let Ok(q) = filtered_query(state, ctx, caller.viewer.clone(), &query) else {
         return Ok((
             StatusCode::BAD_REQUEST,
             Json(json!({"type": "FeatureCollection", "features": []})),
         )
             .into_response());
     };
+    located(state, caller, q, |r| {
+        let b = &r.body;
+        let (lat, lon) = (b["location"]["lat"].as_f64()?, b["location"]["lon"].as_f64()?);
+        Some(json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "title": text(b, "title"),
+                "when": period(ctx.lang, &b["occurred"]),
+                "href": format!("{href_base}/{}", r.meta.id),
+            },
+        }))
+    })
+    .await
+}
+
+/// The records the query selects that have a location, up to [`MOST_POINTS`], as a GeoJSON
+/// feature collection of what `feature` makes of each (`None`: left off the map).
+async fn located(
+    state: &AppState,
+    caller: &Caller,
+    mut q: evidentia_store::ListQuery,
+    feature: impl Fn(&evidentia_store::StoredRecord) -> Option<serde_json::Value>,
+) -> ApiResult<Response> {
     q.bbox = Some(BoundingBox {
         min_lat: -90.0,
         min_lon: -180.0,
@@ -109,21 +133,7 @@ pub async fn points(
     let mut features = Vec::new();
     loop {
         let page = records::page(state, caller, &q).await?;
-        for r in &page.items {
-            let b = &r.body;
-            let (Some(lat), Some(lon)) = (b["location"]["lat"].as_f64(), b["location"]["lon"].as_f64()) else {
-                continue;
-            };
-            features.push(json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": {
-                    "title": text(b, "title"),
-                    "when": period(ctx.lang, &b["occurred"]),
-                    "href": format!("{href_base}/{}", r.meta.id),
-                },
-            }));
-        }
+        features.extend(page.items.iter().filter_map(&feature));
         match page.next {
             Some(after) if features.len() < MOST_POINTS => q.after = Some(after),
             _ => break,
@@ -141,38 +151,20 @@ pub async fn staff_points(State(state): State<AppState>, ctx: Ctx, RawQuery(raw)
 /// `GET /map/grave-sites.geojson`: the grave sites with a location that the reader may see.
 pub async fn staff_graves(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Response> {
     ctx.require_staff()?;
-    let mut q =
-        evidentia_store::ListQuery::new(Some(evidentia_model::RecordKind::GraveSite), ctx.caller.viewer.clone());
-    q.bbox = Some(BoundingBox {
-        min_lat: -90.0,
-        min_lon: -180.0,
-        max_lat: 90.0,
-        max_lon: 180.0,
-    });
-    q.limit = 500;
-    let mut features = Vec::new();
-    loop {
-        let page = records::page(&state, &ctx.caller, &q).await?;
-        for r in &page.items {
-            let Ok(site) = serde_json::from_value::<evidentia_model::GraveSite>(r.body.clone()) else {
-                continue;
-            };
-            let Some((lat, lon)) = site.point() else { continue };
-            features.push(json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": {
-                    "title": site.name,
-                    "when": ctx.lang.t(&format!("grave_status.{}", site.status.as_str())),
-                },
-            }));
-        }
-        match page.next {
-            Some(after) if features.len() < MOST_POINTS => q.after = Some(after),
-            _ => break,
-        }
-    }
-    Ok(Json(json!({"type": "FeatureCollection", "features": features})).into_response())
+    let q = evidentia_store::ListQuery::new(Some(evidentia_model::RecordKind::GraveSite), ctx.caller.viewer.clone());
+    located(&state, &ctx.caller, q, |r| {
+        let site = serde_json::from_value::<evidentia_model::GraveSite>(r.body.clone()).ok()?;
+        let (lat, lon) = site.point()?;
+        Some(json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "title": site.name,
+                "when": ctx.lang.t(&format!("grave_status.{}", site.status.as_str())),
+            },
+        }))
+    })
+    .await
 }
 
 /// One bar of the chart.
