@@ -36,7 +36,7 @@ pub(crate) struct S3Store {
     /// Commits of the same content in this process take turns, so that exactly one of them
     /// stores it, whether or not the server enforces the copy's `If-None-Match` atomically
     /// (between processes, only the server can).
-    commit_locks: Arc<[tokio::sync::Mutex<()>]>,
+    commit_locks: Box<[tokio::sync::Mutex<()>]>,
 }
 
 /// An upload in progress: a multipart upload to a temporary key.
