@@ -160,8 +160,9 @@ async fn a_dropped_put_leaves_nothing() {
     assert_eq!(env.store.list().count().await, 0);
 }
 
-/// A 4 GiB upload with bounded memory. Slow (writes 4 GiB): run by hand with
-/// `cargo test -p evidentia-files --release -- --ignored --test-threads 1 four_gib`.
+/// A 4 GiB upload with bounded memory. Slow (writes 4 GiB of disk), so it is benchmark work:
+/// `scripts/bench files` runs it (release build, `--ignored`); CI runs the same code path on
+/// small files in the other store tests.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "writes 4 GiB: run by `scripts/bench files`, not in CI"]
 async fn four_gib_with_bounded_memory() {
