@@ -277,45 +277,10 @@ fn age_level(a: &Prepared, b: &Prepared, reference_year: i32) -> u8 {
     }
 }
 
-/// Levels of a pair, in the orientation given (`swapped`: the given-name field of `a` against the
-/// family-name field of `b` and the other way round).
-pub(crate) fn levels(a: &Prepared, b: &Prepared, swapped: bool, reference_year: i32) -> Levels {
-    let (family, given) = if swapped {
-        (
-            family_level(&a.given.latin, a.given_as_family(), &b.family.latin, &b.family.keys),
-            given_level(
-                &a.family.latin,
-                &a.family.keys,
-                &a.family.groups,
-                &b.given.latin,
-                &b.given.keys,
-                &b.given.groups,
-            ),
-        )
-    } else {
-        // Records that spell a name the same way mostly share its prepared parts, which settles the
-        // level without reading the other record's strings.
-        let same = |empty: bool| if empty { NULL } else { 0 };
-        (
-            if Arc::ptr_eq(&a.family, &b.family) {
-                same(b.family.keys.is_empty())
-            } else {
-                family_level(&a.family.latin, &a.family.keys, &b.family.latin, &b.family.keys)
-            },
-            if Arc::ptr_eq(&a.given, &b.given) {
-                same(b.given.keys.is_empty())
-            } else {
-                given_level(
-                    &a.given.latin,
-                    &a.given.keys,
-                    &a.given.groups,
-                    &b.given.latin,
-                    &b.given.keys,
-                    &b.given.groups,
-                )
-            },
-        )
-    };
+/// Levels of the fields that do not depend on which name is the given and which the family name:
+/// everything but the first two entries, which are left [`NULL`] (see [`family_level_of`] and
+/// [`given_level_of`]).
+pub(crate) fn shared_levels(a: &Prepared, b: &Prepared, reference_year: i32) -> Levels {
     let sex = match (a.sex, b.sex) {
         (Some(x), Some(y)) => u8::from(x != y),
         _ => NULL,
@@ -330,14 +295,58 @@ pub(crate) fn levels(a: &Prepared, b: &Prepared, swapped: bool, reference_year: 
         2
     };
     [
-        family,
-        given,
+        NULL,
+        NULL,
         patronymic_level(a, b),
         birth_level(a.birth, b.birth),
         age_level(a, b, reference_year),
         sex,
         residence,
     ]
+}
+
+/// Records that spell a name the same way mostly share its prepared parts, which settles the level
+/// without reading the other record's strings.
+fn same(empty: bool) -> u8 {
+    if empty { NULL } else { 0 }
+}
+
+/// The family-name level of a pair, in the orientation given (`swapped`: the given-name field of
+/// `a` against the family-name field of `b`).
+pub(crate) fn family_level_of(a: &Prepared, b: &Prepared, swapped: bool) -> u8 {
+    if swapped {
+        family_level(&a.given.latin, a.given_as_family(), &b.family.latin, &b.family.keys)
+    } else if Arc::ptr_eq(&a.family, &b.family) {
+        same(b.family.keys.is_empty())
+    } else {
+        family_level(&a.family.latin, &a.family.keys, &b.family.latin, &b.family.keys)
+    }
+}
+
+/// The given-name level of a pair, in the orientation given (`swapped`: the family-name field of
+/// `a` against the given-name field of `b`).
+pub(crate) fn given_level_of(a: &Prepared, b: &Prepared, swapped: bool) -> u8 {
+    if swapped {
+        given_level(
+            &a.family.latin,
+            &a.family.keys,
+            &a.family.groups,
+            &b.given.latin,
+            &b.given.keys,
+            &b.given.groups,
+        )
+    } else if Arc::ptr_eq(&a.given, &b.given) {
+        same(b.given.keys.is_empty())
+    } else {
+        given_level(
+            &a.given.latin,
+            &a.given.keys,
+            &a.given.groups,
+            &b.given.latin,
+            &b.given.keys,
+            &b.given.groups,
+        )
+    }
 }
 
 /// Whether a swapped orientation is worth scoring for this pair.

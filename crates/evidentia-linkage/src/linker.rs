@@ -294,8 +294,7 @@ impl Linker {
                     continue;
                 };
                 compared += 1;
-                let scored = self.scorer.score((pc, sc), (pr, sr));
-                if scored.weight >= self.params.threshold {
+                if let Some(scored) = self.scorer.score_reaching((pc, sc), (pr, sr), self.params.threshold) {
                     edges.push((c, as_index(r), scored.weight as f32));
                 }
             }

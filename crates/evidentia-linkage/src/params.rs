@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{FIELDS, Field, Levels, NULL, levels, may_be_swapped};
+use crate::compare::{FIELDS, Field, Levels, NULL, family_level_of, given_level_of, may_be_swapped, shared_levels};
 use crate::hash::FastMap;
 use crate::record::Prepared;
 
@@ -201,7 +201,15 @@ pub(crate) struct Scorer {
     family_u: [Option<f64>; 2],
     given_u: [Option<f64>; 3],
     reference_year: i32,
+    /// The most the family and the given name can add to a weight: their strongest level's weight,
+    /// or 0 (a missing field).
+    family_at_most: f64,
+    given_at_most: f64,
 }
+
+/// Room left for rounding when a bound of a weight is compared with the threshold: sums of the same
+/// terms in another order differ by far less.
+const BOUND_MARGIN: f64 = 1e-6;
 
 impl Scorer {
     pub(crate) fn new(params: &Parameters) -> Scorer {
@@ -212,12 +220,28 @@ impl Scorer {
             }
         }
         let u = |field: usize, level: usize| params.fields.get(field).and_then(|f| f.u.get(level)).copied();
+        let at_most = |field: Field| {
+            table
+                .get(field.index())
+                .map_or(0.0, |row| row.iter().copied().fold(0.0, f64::max))
+        };
         Scorer {
+            family_at_most: at_most(Field::FamilyName),
+            given_at_most: at_most(Field::GivenName),
             table,
             family_u: [u(0, 0), u(0, 1)],
             given_u: [u(1, 0), u(1, 1), u(1, 2)],
             reference_year: params.reference_year,
         }
+    }
+
+    /// The table's weight of one field's level (0 for a missing field).
+    fn level_weight(&self, field: Field, level: u8) -> f64 {
+        self.table
+            .get(field.index())
+            .and_then(|row| row.get(usize::from(level)))
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// [`Parameters::weight`] from the table.
@@ -262,30 +286,74 @@ impl Scorer {
 
     /// Scores a pair: the straight orientation, or the crosswise one when that weighs clearly more.
     pub(crate) fn score(&self, a: (&Prepared, &NameShares), b: (&Prepared, &NameShares)) -> Scored {
-        let straight = levels(a.0, b.0, false, self.reference_year);
-        let mut best = Scored {
-            weight: self.weight(&straight) + Scorer::adjustment(a.1, b.1, &straight, false, self),
-            levels: straight,
-            swapped: false,
+        self.score_from(a, b, shared_levels(a.0, b.0, self.reference_year))
+    }
+
+    /// [`Scorer::score`] given the pair's [`shared_levels`].
+    fn score_from(&self, a: (&Prepared, &NameShares), b: (&Prepared, &NameShares), shared: Levels) -> Scored {
+        let oriented = |x: (&Prepared, &NameShares), y: (&Prepared, &NameShares), swapped: bool| {
+            let mut levels = shared;
+            levels[0] = family_level_of(x.0, y.0, swapped);
+            levels[1] = given_level_of(x.0, y.0, swapped);
+            let weight = self.weight(&levels) + Scorer::adjustment(x.1, y.1, &levels, swapped, self);
+            Scored {
+                levels,
+                swapped,
+                weight,
+            }
         };
+        let mut best = oriented(a, b, false);
         if may_be_swapped(a.0, b.0) {
             for (x, y) in [(a, b), (b, a)] {
                 if x.0.family.groups.is_empty() || x.0.given_as_family().is_empty() {
                     continue;
                 }
-                let crossed = levels(x.0, y.0, true, self.reference_year);
+                let mut crossed = oriented(x, y, true);
                 // Swapping is itself weak evidence against: require a clear gain.
-                let weight = self.weight(&crossed) + Scorer::adjustment(x.1, y.1, &crossed, true, self) - 2.0;
-                if weight > best.weight {
-                    best = Scored {
-                        levels: crossed,
-                        swapped: true,
-                        weight,
-                    };
+                crossed.weight -= 2.0;
+                if crossed.weight > best.weight {
+                    best = crossed;
                 }
             }
         }
         best
+    }
+
+    /// The pair's score if its weight reaches `threshold`, else `None`: the same as [`Scorer::score`]
+    /// followed by a comparison, but most pairs that fall short are told apart before their names
+    /// are compared.
+    ///
+    /// The fields other than the names, plus the most the names could add, bound the weight from
+    /// above (the term-frequency adjustment only lowers a weight, and the crosswise orientation has
+    /// the same other fields and costs 2 more). Where names cannot be swapped, the family name's
+    /// level then narrows the bound before the given names are compared.
+    pub(crate) fn score_reaching(
+        &self,
+        a: (&Prepared, &NameShares),
+        b: (&Prepared, &NameShares),
+        threshold: f64,
+    ) -> Option<Scored> {
+        let mut levels = shared_levels(a.0, b.0, self.reference_year);
+        let others = self.weight(&levels);
+        if others + self.family_at_most + self.given_at_most + BOUND_MARGIN < threshold {
+            return None;
+        }
+        let scored = if may_be_swapped(a.0, b.0) {
+            self.score_from(a, b, levels)
+        } else {
+            let family = family_level_of(a.0, b.0, false);
+            if others + self.level_weight(Field::FamilyName, family) + self.given_at_most + BOUND_MARGIN < threshold {
+                return None;
+            }
+            levels[0] = family;
+            levels[1] = given_level_of(a.0, b.0, false);
+            Scored {
+                weight: self.weight(&levels) + Scorer::adjustment(a.1, b.1, &levels, false, self),
+                levels,
+                swapped: false,
+            }
+        };
+        (scored.weight >= threshold).then_some(scored)
     }
 }
 
@@ -453,5 +521,48 @@ mod tests {
         assert!((p.prior - 0.1).abs() < 0.02, "prior {}", p.prior);
         assert!(p.weight(&agree) > 20.0);
         assert!(p.weight(&disagree) < -5.0);
+    }
+
+    #[test]
+    fn the_bounded_score_keeps_exactly_the_pairs_that_reach_the_threshold() {
+        use crate::key::NameGroups;
+        use crate::record::Preparer;
+        use crate::simulate::{Config, generate};
+
+        let sim = generate(&Config::new(3_000, 7));
+        let mut preparer = Preparer::new(NameGroups::builtin());
+        let prepared: Vec<Prepared> = sim.records.iter().map(|r| preparer.prepare(r)).collect();
+        let params = Parameters {
+            term_frequencies: TermFrequencies::count(&prepared),
+            ..Parameters::default()
+        };
+        let shares: Vec<NameShares> = prepared
+            .iter()
+            .map(|p| NameShares::of(&params.term_frequencies, p))
+            .collect();
+        let scorer = Scorer::new(&params);
+        // Neighbours in the list (the simulation puts a person's records near one another) and
+        // pairs far apart, so that both matches and non-matches are scored.
+        let (mut kept, mut cut_short) = (0, 0);
+        for i in 0..prepared.len() {
+            for j in [i + 1, i + 2, i + 3, i + 500, i + 1_501] {
+                let (Some(a), Some(b)) = (prepared.get(i).zip(shares.get(i)), prepared.get(j).zip(shares.get(j)))
+                else {
+                    continue;
+                };
+                let full = scorer.score(a, b);
+                for threshold in [-10.0, 0.0, 8.0, 16.0, 25.0, full.weight, full.weight + 1e-9] {
+                    let bounded = scorer.score_reaching(a, b, threshold);
+                    if full.weight >= threshold {
+                        assert_eq!(bounded, Some(full), "pair {i}, {j} at {threshold}");
+                        kept += 1;
+                    } else {
+                        assert_eq!(bounded, None, "pair {i}, {j} at {threshold}");
+                        cut_short += 1;
+                    }
+                }
+            }
+        }
+        assert!(kept > 1_000 && cut_short > 1_000, "kept {kept}, cut short {cut_short}");
     }
 }
