@@ -24,6 +24,7 @@ pub mod hash;
 pub mod key;
 pub mod linker;
 pub mod normalise;
+mod parallel;
 pub mod params;
 pub mod record;
 pub mod simulate;

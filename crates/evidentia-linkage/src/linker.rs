@@ -163,8 +163,7 @@ impl Linker {
     /// Brings what is derived from the parameters up to date.
     fn params_changed(&mut self) {
         self.scorer = Scorer::new(&self.params);
-        let tf = &self.params.term_frequencies;
-        self.shares = self.prepared.iter().map(|p| NameShares::of(tf, p)).collect();
+        self.shares = NameShares::all(&self.params.term_frequencies, &self.prepared, self.threads);
     }
 
     /// Number of records indexed.
@@ -570,7 +569,7 @@ impl Linker {
         if n < MIN_ESTIMATE_RECORDS {
             return;
         }
-        self.params.term_frequencies = crate::params::TermFrequencies::count(&self.prepared);
+        self.params.term_frequencies = crate::params::TermFrequencies::count(&self.prepared, self.threads);
         self.params_changed();
         let mut rng = SplitMix(seed);
         let samples = RANDOM_PAIRS.min(n * (n - 1) / 2);

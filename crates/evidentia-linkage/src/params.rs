@@ -7,12 +7,14 @@
 //! overridden: the struct is serialisable so that a deployment can store reviewed parameters.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{FIELDS, Field, Levels, NULL, family_level_of, given_level_of, may_be_swapped, shared_levels};
 use crate::hash::FastMap;
-use crate::record::Prepared;
+use crate::parallel::map_chunks;
+use crate::record::{FamilyParts, GivenParts, Prepared};
 
 /// `m` and `u` of each level of one field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,16 +86,35 @@ pub struct TermFrequencies {
 const MIN_TERM_SHARE: f64 = 0.0005;
 
 impl TermFrequencies {
-    /// Counts the names of prepared records.
-    pub(crate) fn count(records: &[Prepared]) -> TermFrequencies {
+    /// Counts the names of prepared records, on `workers` threads.
+    ///
+    /// Records that spell a name alike share its prepared parts, so each thread counts the parts by
+    /// address, without reading them, and only the distinct parts' names are then looked at.
+    pub(crate) fn count(records: &[Prepared], workers: usize) -> TermFrequencies {
+        let parts = map_chunks(records, workers, |chunk| {
+            let mut family: FastMap<*const FamilyParts, (&FamilyParts, u64)> = FastMap::default();
+            let mut given: FastMap<*const GivenParts, (&GivenParts, u64)> = FastMap::default();
+            for p in chunk {
+                family.entry(Arc::as_ptr(&p.family)).or_insert((&p.family, 0)).1 += 1;
+                given.entry(Arc::as_ptr(&p.given)).or_insert((&p.given, 0)).1 += 1;
+            }
+            (
+                family.into_values().collect::<Vec<_>>(),
+                given.into_values().collect::<Vec<_>>(),
+            )
+        });
         let mut family: FastMap<&str, u64> = FastMap::default();
         let mut given: FastMap<&str, u64> = FastMap::default();
-        for p in records {
-            if let Some(f) = p.family.keys.first() {
-                *family.entry(f).or_default() += 1;
+        for (family_parts, given_parts) in &parts {
+            for &(f, n) in family_parts {
+                if let Some(key) = f.keys.first() {
+                    *family.entry(key).or_default() += n;
+                }
             }
-            if let Some(g) = given_token(p) {
-                *given.entry(g).or_default() += 1;
+            for &(g, n) in given_parts {
+                if let Some(token) = g.token.as_deref() {
+                    *given.entry(token).or_default() += n;
+                }
             }
         }
         let n = records.len().max(1) as f64;
@@ -189,6 +210,38 @@ impl NameShares {
             given_as_family: family(p.given_as_family().first()),
             given: given_token(p).and_then(|k| tf.given.get(k)).copied(),
         }
+    }
+
+    /// [`NameShares::of`] every record, on `workers` threads; each name's prepared parts are looked
+    /// up once per thread (records that spell a name alike share them).
+    pub(crate) fn all(tf: &TermFrequencies, records: &[Prepared], workers: usize) -> Vec<NameShares> {
+        let family_share = |k: Option<&Box<str>>| k.and_then(|k| tf.family.get(&**k)).copied();
+        map_chunks(records, workers, |chunk| {
+            // Family parts → (share, whether the field looks like a given name); given parts →
+            // (share of the token, share of the field's first key as a family name).
+            let mut family: FastMap<*const FamilyParts, (Option<f64>, bool)> = FastMap::default();
+            let mut given: FastMap<*const GivenParts, (Option<f64>, Option<f64>)> = FastMap::default();
+            chunk
+                .iter()
+                .map(|p| {
+                    let (family_share_of_p, swappable) = *family
+                        .entry(Arc::as_ptr(&p.family))
+                        .or_insert_with(|| (family_share(p.family.keys.first()), !p.family.groups.is_empty()));
+                    let (given_share, as_family) = *given.entry(Arc::as_ptr(&p.given)).or_insert_with(|| {
+                        (
+                            given_token(p).and_then(|k| tf.given.get(k)).copied(),
+                            family_share(p.given.as_family.first()),
+                        )
+                    });
+                    NameShares {
+                        family: family_share_of_p,
+                        given_as_family: if swappable { as_family } else { None },
+                        given: given_share,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .concat()
     }
 }
 
@@ -524,6 +577,36 @@ mod tests {
     }
 
     #[test]
+    fn names_are_counted_and_looked_up_alike_on_any_number_of_threads() {
+        use crate::key::NameGroups;
+        use crate::record::Preparer;
+        use crate::simulate::{Config, generate};
+
+        let sim = generate(&Config::new(5_000, 11));
+        // Two preparers, as on two threads: the same names in separately prepared parts.
+        let (first, second) = sim.records.split_at(2_500);
+        let mut a = Preparer::new(NameGroups::builtin());
+        let mut b = Preparer::new(NameGroups::builtin());
+        let prepared: Vec<Prepared> = first
+            .iter()
+            .map(|r| a.prepare(r))
+            .chain(second.iter().map(|r| b.prepare(r)))
+            .collect();
+        let tf = TermFrequencies::count(&prepared, 1);
+        assert!(tf.family.len() > 10 && tf.given.len() > 10, "{tf:?}");
+        let one_by_one: Vec<NameShares> = prepared.iter().map(|p| NameShares::of(&tf, p)).collect();
+        assert!(one_by_one.iter().any(|s| s.given_as_family.is_some()));
+        for workers in [2, 3, 8] {
+            assert_eq!(TermFrequencies::count(&prepared, workers), tf, "{workers} workers");
+            assert_eq!(
+                NameShares::all(&tf, &prepared, workers),
+                one_by_one,
+                "{workers} workers"
+            );
+        }
+    }
+
+    #[test]
     fn the_bounded_score_keeps_exactly_the_pairs_that_reach_the_threshold() {
         use crate::key::NameGroups;
         use crate::record::Preparer;
@@ -533,7 +616,7 @@ mod tests {
         let mut preparer = Preparer::new(NameGroups::builtin());
         let prepared: Vec<Prepared> = sim.records.iter().map(|r| preparer.prepare(r)).collect();
         let params = Parameters {
-            term_frequencies: TermFrequencies::count(&prepared),
+            term_frequencies: TermFrequencies::count(&prepared, 2),
             ..Parameters::default()
         };
         let shares: Vec<NameShares> = prepared
