@@ -489,6 +489,19 @@ impl Linker {
             .collect()
     }
 
+    /// The number of records in each record's cluster if the record represents it (its id is the
+    /// cluster id), else 0; by record number.
+    #[must_use]
+    pub fn cluster_sizes(&self) -> Vec<u32> {
+        let mut sizes = vec![0u32; self.cluster_of.len()];
+        for &c in &self.cluster_of {
+            if let Some(n) = sizes.get_mut(c as usize) {
+                *n += 1;
+            }
+        }
+        sizes
+    }
+
     /// The linked pairs that ended up in one cluster, with weights and reasons, strongest first.
     #[must_use]
     pub fn proposed_matches(&self) -> Vec<ProposedMatch> {
