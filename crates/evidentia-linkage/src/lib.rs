@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 pub mod block;
+mod blocks;
 pub mod cluster;
 pub mod compare;
 pub mod dedupe;

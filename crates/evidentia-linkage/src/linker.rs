@@ -13,9 +13,9 @@
 use std::collections::HashMap;
 
 use crate::block::{self, NONE, SLOTS};
+use crate::blocks::Blocks;
 use crate::cluster::split_component;
 use crate::compare::Levels;
-use crate::hash::FastMap;
 use crate::key::NameGroups;
 use crate::params::{NameShares, Parameters, Scored, Scorer};
 use crate::record::{PersonRecord, Prepared, Preparer};
@@ -32,40 +32,6 @@ type Edge = (u32, u32, f32);
 
 /// A range of records (by number) and its blocked pairs.
 type RangePairs = (usize, Vec<(u32, u32)>);
-
-/// The records of a block, in index order. Most keys are carried by one record (a rare name in a
-/// given year), so a single member is kept in place rather than in an allocation of its own.
-#[derive(Debug, Clone)]
-enum Members {
-    One(u32),
-    Many(Vec<u32>),
-}
-
-impl Default for Members {
-    fn default() -> Self {
-        Members::Many(Vec::new())
-    }
-}
-
-impl Members {
-    fn push(&mut self, i: u32) {
-        match self {
-            Members::Many(v) if v.is_empty() => *self = Members::One(i),
-            Members::One(first) => *self = Members::Many(vec![*first, i]),
-            Members::Many(v) => v.push(i),
-        }
-    }
-}
-
-impl std::ops::Deref for Members {
-    type Target = [u32];
-    fn deref(&self) -> &[u32] {
-        match self {
-            Members::One(one) => std::slice::from_ref(one),
-            Members::Many(v) => v,
-        }
-    }
-}
 
 /// What a call to [`Linker::link`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -100,7 +66,7 @@ pub struct Linker {
     /// `params` tabulated for scoring.
     scorer: Scorer,
     keys: Vec<[u64; SLOTS]>,
-    index: FastMap<u64, Members>,
+    index: Blocks,
     adjacency: Vec<Vec<(u32, f32)>>,
     cluster_of: Vec<u32>,
     /// First record not yet linked.
@@ -205,19 +171,9 @@ impl Linker {
                 .collect();
             handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
         });
-        let cap = self.params.block_cap;
+        let first = self.ids.len();
         for (record, (p, keys, shares)) in records.iter().zip(prepared) {
             let i = as_index(self.ids.len());
-            for (s, &h) in keys.iter().enumerate() {
-                if h == NONE || keys.get(..s).is_some_and(|earlier| earlier.contains(&h)) {
-                    continue;
-                }
-                let members = self.index.entry(h).or_default();
-                members.push(i);
-                if members.len() == cap + 1 {
-                    self.newly_capped.push(h);
-                }
-            }
             self.ids.push(record.record_id.clone().into_boxed_str());
             self.prepared.push(p);
             self.shares.push(shares);
@@ -225,10 +181,17 @@ impl Linker {
             self.adjacency.push(Vec::new());
             self.cluster_of.push(i);
         }
+        let capped = self.index.add(
+            first,
+            self.keys.get(first..).unwrap_or_default(),
+            self.params.block_cap,
+            self.threads,
+        );
+        self.newly_capped.extend(capped);
     }
 
     fn valid(&self, h: u64) -> bool {
-        h != NONE && self.index.get(&h).is_some_and(|m| m.len() <= self.params.block_cap)
+        h != NONE && (1..=self.params.block_cap).contains(&self.index.get(h).len())
     }
 
     /// Indexes and links a batch: the incremental path, and the whole of a full run.
@@ -329,9 +292,10 @@ impl Linker {
             if h == NONE || keys.get(..s).is_some_and(|e| e.contains(&h)) {
                 continue;
             }
-            let Some(members) = self.index.get(&h).filter(|m| m.len() <= self.params.block_cap) else {
+            let members = self.index.get(h);
+            if members.len() > self.params.block_cap {
                 continue;
-            };
+            }
             let members = members
                 .get(..members.partition_point(|&c| (c as usize) < r))
                 .unwrap_or_default();
@@ -353,10 +317,7 @@ impl Linker {
         let capped = std::mem::take(&mut self.newly_capped);
         let mut removals: Vec<(u32, u32)> = Vec::new();
         for h in capped {
-            let Some(members) = self.index.get(&h) else {
-                continue;
-            };
-            for &a in members.iter().filter(|&&a| (a as usize) < self.linked_upto) {
+            for &a in self.index.get(h).iter().filter(|&&a| (a as usize) < self.linked_upto) {
                 let (Some(adj), Some(ak)) = (self.adjacency.get(a as usize), self.keys.get(a as usize)) else {
                     continue;
                 };
@@ -599,7 +560,7 @@ impl Linker {
         let random = self.level_counts(&random_pairs);
         let total: u64 = self
             .index
-            .values()
+            .all()
             .filter(|m| m.len() <= self.params.block_cap)
             .map(|m| (m.len() as u64) * (m.len() as u64).saturating_sub(1) / 2)
             .sum();
