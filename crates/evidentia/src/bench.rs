@@ -70,6 +70,17 @@ pub enum BenchCommand {
         #[arg(required = true)]
         sizes: Vec<usize>,
     },
+    /// One measured deduplication of `bench linkage`, in a process of its own.
+    #[command(hide = true)]
+    LinkageRun {
+        #[arg(long)]
+        input: std::path::PathBuf,
+        #[arg(long)]
+        output: std::path::PathBuf,
+        /// Where the time and peak memory are written (JSON).
+        #[arg(long)]
+        figures: std::path::PathBuf,
+    },
 }
 
 pub async fn run(command: BenchCommand, config: &Config) -> Result<(), Failure> {
@@ -88,6 +99,9 @@ pub async fn run(command: BenchCommand, config: &Config) -> Result<(), Failure> 
             path,
         } => crate::bench_http::run(config, concurrency.max(1), Duration::from_secs(seconds.max(1)), path).await,
         BenchCommand::Linkage { out, sizes } => Ok(crate::bench_linkage::run(&sizes, &out)?),
+        BenchCommand::LinkageRun { input, output, figures } => {
+            Ok(crate::bench_linkage::measure(&input, &output, &figures)?)
+        }
     }
 }
 

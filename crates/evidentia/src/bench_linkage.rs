@@ -3,17 +3,23 @@
 //!
 //! For each size it writes `persons-SIZE.csv` and `truth-SIZE.csv` into the output directory (the
 //! input of the Splink comparison in `scripts/bench-linkage`), `evidentia-clusters-SIZE.csv`, and
-//! `evidentia-SIZE.json` with the figures, and prints a table. Peak memory is the process's VmHWM,
-//! reset before each run through `/proc/self/clear_refs` (Linux); where that is not possible it is
-//! reported as unknown.
+//! `evidentia-SIZE.json` with the figures, and prints a table.
+//!
+//! The deduplication runs in a child process of its own (`bench linkage-run`), as Splink does and
+//! as a user's `persons dedupe` does, so that nothing of the generator (its heap, its memory) is
+//! measured with it. The child times the run from opening the list to the written clusters
+//! (process start-up excluded, as Splink's is), and reports its peak memory: the
+//! process's VmHWM, reset before the run through `/proc/self/clear_refs` (Linux); where that is
+//! not possible it is reported as unknown.
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
+use std::process::Command;
 use std::time::Instant;
 
-use anyhow::Context;
+use anyhow::{Context, anyhow};
 use evidentia_linkage::dedupe::pairwise_scores;
 use evidentia_linkage::simulate::{Config, generate, write_records_csv, write_truth_csv};
 
@@ -33,17 +39,28 @@ pub struct Figures {
     pub threshold: f64,
 }
 
+/// What the child process measured (`bench linkage-run`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Run {
+    pub seconds: f64,
+    pub peak_mib: Option<f64>,
+    pub clusters: usize,
+    pub threshold: f64,
+}
+
 /// Generates, links and scores each size in `sizes`, writing files into `out_dir`.
 ///
 /// # Errors
-/// Files that cannot be written or read back.
+/// Files that cannot be written or read back, or a run that fails.
 pub fn run(sizes: &[usize], out_dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+    let exe = std::env::current_exe().context("no executable path")?;
     let mut all = Vec::new();
     for &size in sizes {
         let input = out_dir.join(format!("persons-{size}.csv"));
         let truth_path = out_dir.join(format!("truth-{size}.csv"));
         let output = out_dir.join(format!("evidentia-clusters-{size}.csv"));
+        let measured = out_dir.join(format!("evidentia-run-{size}.json"));
         let truth = {
             let sim = generate(&Config::new(size, SEED));
             let file = File::create(&input).with_context(|| format!("cannot create {}", input.display()))?;
@@ -52,11 +69,22 @@ pub fn run(sizes: &[usize], out_dir: &Path) -> anyhow::Result<()> {
             write_truth_csv(&sim.truth, BufWriter::new(file))?;
             sim.truth
         };
-        let reset = reset_peak_memory();
-        let start = Instant::now();
-        let report = crate::commands::dedupe::run(&input, &output)?;
-        let seconds = start.elapsed().as_secs_f64();
-        let peak_mib = if reset { peak_memory_mib() } else { None };
+        let status = Command::new(&exe)
+            .args(["bench", "linkage-run", "--input"])
+            .arg(&input)
+            .arg("--output")
+            .arg(&output)
+            .arg("--figures")
+            .arg(&measured)
+            .status()
+            .with_context(|| format!("cannot run {}", exe.display()))?;
+        if !status.success() {
+            return Err(anyhow!("the deduplication of {} failed ({status})", input.display()));
+        }
+        let run: Run = serde_json::from_slice(
+            &std::fs::read(&measured).with_context(|| format!("cannot read {}", measured.display()))?,
+        )
+        .with_context(|| format!("cannot read {}", measured.display()))?;
         let clusters = read_pairs(&output)?;
         let (precision, recall, f1) = pairwise_scores(&clusters, &truth);
         let figures = Figures {
@@ -64,10 +92,10 @@ pub fn run(sizes: &[usize], out_dir: &Path) -> anyhow::Result<()> {
             precision,
             recall,
             f1,
-            seconds,
-            peak_mib,
-            clusters: report.clusters,
-            threshold: report.threshold,
+            seconds: run.seconds,
+            peak_mib: run.peak_mib,
+            clusters: run.clusters,
+            threshold: run.threshold,
         };
         let json = out_dir.join(format!("evidentia-{size}.json"));
         std::fs::write(&json, serde_json::to_vec_pretty(&figures)?)
@@ -84,6 +112,25 @@ pub fn run(sizes: &[usize], out_dir: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `bench linkage-run`: deduplicates `input` into `output` as `persons dedupe --input` does, and
+/// writes the time and peak memory of the run to `figures` (JSON).
+///
+/// # Errors
+/// The run's own errors, or a figures file that cannot be written.
+pub fn measure(input: &Path, output: &Path, figures: &Path) -> anyhow::Result<()> {
+    let reset = reset_peak_memory();
+    let start = Instant::now();
+    let report = crate::commands::dedupe::run(input, output)?;
+    let run = Run {
+        seconds: start.elapsed().as_secs_f64(),
+        peak_mib: if reset { peak_memory_mib() } else { None },
+        clusters: report.clusters,
+        threshold: report.threshold,
+    };
+    std::fs::write(figures, serde_json::to_vec_pretty(&run)?)
+        .with_context(|| format!("cannot write {}", figures.display()))
 }
 
 /// Reads a two-column CSV with a header (`record_id,cluster_id` or `record_id,entity_id`).
