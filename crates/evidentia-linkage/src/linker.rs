@@ -73,6 +73,10 @@ pub struct Linker {
     linked_upto: usize,
     /// Keys whose block exceeded the cap since the last link.
     newly_capped: Vec<u64>,
+    /// Every blocked pair of the records as [`Linker::estimate`] listed them, while still valid (no
+    /// record added and no parameter changed since): the first link compares these rather than
+    /// looking the pairs up again.
+    listed: Option<Vec<RangePairs>>,
     threads: usize,
     /// One per thread, kept between batches: the names already prepared.
     preparers: Vec<Preparer<'static>>,
@@ -96,6 +100,21 @@ impl SplitMix {
     pub fn below(&mut self, n: u64) -> u64 {
         if n == 0 { 0 } else { self.next() % n }
     }
+}
+
+/// Worker `worker`'s share of the pairs of `ranges` when `workers` share them equally: the
+/// pairs from `worker / workers` to `(worker + 1) / workers` of the way through, as slices.
+fn share_of_pairs(ranges: &[RangePairs], worker: usize, workers: usize) -> impl Iterator<Item = &[(u32, u32)]> {
+    let total: usize = ranges.iter().map(|(_, pairs)| pairs.len()).sum();
+    let (start, end) = (total * worker / workers.max(1), total * (worker + 1) / workers.max(1));
+    let mut offset = 0;
+    ranges.iter().filter_map(move |(_, pairs)| {
+        let (lo, hi) = (offset, offset + pairs.len());
+        offset = hi;
+        pairs
+            .get(start.clamp(lo, hi) - lo..end.clamp(lo, hi) - lo)
+            .filter(|part| !part.is_empty())
+    })
 }
 
 fn as_index(i: usize) -> u32 {
@@ -128,6 +147,7 @@ impl Linker {
 
     /// Brings what is derived from the parameters up to date.
     fn params_changed(&mut self) {
+        self.listed = None;
         self.scorer = Scorer::new(&self.params);
         self.shares = NameShares::all(&self.params.term_frequencies, &self.prepared, self.threads);
     }
@@ -146,6 +166,7 @@ impl Linker {
 
     /// Indexes records without linking them yet.
     pub fn insert(&mut self, records: &[PersonRecord]) {
+        self.listed = None;
         let groups = NameGroups::builtin();
         let workers = self.threads.max(1);
         self.preparers.resize_with(workers, || Preparer::new(groups));
@@ -208,15 +229,23 @@ impl Linker {
         let from = self.linked_upto;
         let to = self.ids.len();
         let workers = self.threads.max(1);
+        // The estimate's list holds exactly the pairs of all records, each once: usable when no
+        // record is linked yet.
+        let listed = self.listed.take().filter(|_| from == 0);
         let results: Vec<(Vec<Edge>, u64)> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..workers)
                 .map(|w| {
                     let this = &*self;
-                    s.spawn(move || this.compare_new(from, to, w, workers))
+                    let listed = listed.as_deref();
+                    s.spawn(move || match listed {
+                        Some(ranges) => this.compare_listed(share_of_pairs(ranges, w, workers)),
+                        None => this.compare_new(from, to, w, workers),
+                    })
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
         });
+        drop(listed);
         let mut edges: Vec<Edge> = Vec::new();
         for (part, compared) in results {
             stats.compared += compared;
@@ -258,6 +287,35 @@ impl Linker {
                 compared += 1;
                 if let Some(scored) = self.scorer.score_reaching((pc, sc), (pr, sr), self.params.threshold) {
                     edges.push((c, as_index(r), scored.weight as f32));
+                }
+            }
+        }
+        (edges, compared)
+    }
+
+    /// Compares listed pairs `(earlier, later)`.
+    fn compare_listed<'a>(&self, parts: impl Iterator<Item = &'a [(u32, u32)]>) -> (Vec<Edge>, u64) {
+        let mut edges = Vec::new();
+        let mut compared = 0u64;
+        let mut earlier: Vec<u32> = Vec::new();
+        for pairs in parts {
+            for batch in pairs.chunks(32) {
+                earlier.clear();
+                earlier.extend(batch.iter().map(|&(c, _)| c));
+                self.touch(&earlier);
+                for &(c, r) in batch {
+                    let (Some(pc), Some(sc), Some(pr), Some(sr)) = (
+                        self.prepared.get(c as usize),
+                        self.shares.get(c as usize),
+                        self.prepared.get(r as usize),
+                        self.shares.get(r as usize),
+                    ) else {
+                        continue;
+                    };
+                    compared += 1;
+                    if let Some(scored) = self.scorer.score_reaching((pc, sc), (pr, sr), self.params.threshold) {
+                        edges.push((c, r, scored.weight as f32));
+                    }
                 }
             }
         }
@@ -596,12 +654,10 @@ impl Linker {
         listed.sort_by_key(|(range, _)| *range);
         let mut blocked_pairs: Vec<(u32, u32)> = Vec::new();
         let mut counter = 0u64;
-        for (_, pairs) in listed {
-            for pair in pairs {
-                counter += 1;
-                if counter.is_multiple_of(stride) {
-                    blocked_pairs.push(pair);
-                }
+        for &pair in listed.iter().flat_map(|(_, pairs)| pairs) {
+            counter += 1;
+            if counter.is_multiple_of(stride) {
+                blocked_pairs.push(pair);
             }
         }
         let blocked = self.level_counts(&blocked_pairs);
@@ -612,5 +668,31 @@ impl Linker {
         let rate = self.params.prior * total as f64 / all_pairs;
         self.params.set_threshold_from_rate(rate);
         self.scorer = Scorer::new(&self.params);
+        self.listed = Some(listed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workers_share_the_listed_pairs_equally_in_order() {
+        let ranges: Vec<RangePairs> = [0usize, 5, 1, 0, 7, 3]
+            .iter()
+            .enumerate()
+            .map(|(range, &n)| (range, (0..n).map(|k| (as_index(range), as_index(k))).collect()))
+            .collect();
+        let all: Vec<(u32, u32)> = ranges.iter().flat_map(|(_, pairs)| pairs.iter().copied()).collect();
+        for workers in 1..=20 {
+            let shares: Vec<Vec<(u32, u32)>> = (0..workers)
+                .map(|w| share_of_pairs(&ranges, w, workers).flatten().copied().collect())
+                .collect();
+            assert_eq!(shares.concat(), all, "{workers} workers");
+            let (least, most) = shares
+                .iter()
+                .fold((usize::MAX, 0), |(lo, hi), s| (lo.min(s.len()), hi.max(s.len())));
+            assert!(most - least <= 1, "{workers} workers: {least}..{most}");
+        }
     }
 }

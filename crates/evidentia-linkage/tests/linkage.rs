@@ -115,6 +115,24 @@ fn adding_in_batches_gives_the_clusters_of_one_run() {
 }
 
 #[test]
+fn linking_right_after_the_estimate_gives_the_clusters_of_linking_later() {
+    // Right after `estimate`, `link` compares the pairs the estimate listed; after anything that
+    // could change the pairs, it looks them up again. Both must link the same.
+    let sim = generate(&Config::new(4_000, 13));
+    let mut right_after = Linker::new(Parameters::default());
+    right_after.insert(&sim.records);
+    right_after.estimate(3);
+    let stats = right_after.link();
+    let mut later = Linker::new(Parameters::default());
+    later.insert(&sim.records);
+    later.estimate(3);
+    later.set_params(later.params().clone());
+    assert_eq!(later.link(), stats);
+    assert_eq!(later.clusters(), right_after.clusters());
+    assert!(stats.linked > 500, "the test must link something ({stats:?})");
+}
+
+#[test]
 fn blocks_that_outgrow_the_cap_give_the_same_clusters_too() {
     // A tiny cap makes batches push blocks over it, so links must be withdrawn.
     let sim = generate(&Config::new(3_000, 12));
