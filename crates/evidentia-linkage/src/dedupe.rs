@@ -7,7 +7,9 @@
 
 use std::collections::HashMap;
 
+use crate::hash::FastMap;
 use crate::linker::Linker;
+use crate::parallel::map_chunks;
 use crate::params::Parameters;
 use crate::record::{PartialDate, PersonRecord, parse_age};
 
@@ -86,12 +88,63 @@ const COLUMNS: [(&str, &[&str]); 8] = [
 /// Records read before they are indexed.
 const INSERT_BATCH: usize = 65_536;
 
+/// A row as read: a record, or why there is none.
+enum Row {
+    Blank,
+    EmptyId,
+    LongId,
+    Record {
+        record: PersonRecord,
+        bad_date: bool,
+        bad_age: bool,
+    },
+}
+
+/// Reads one row through the column positions (`columns[0]` is the `record_id` column).
+fn read_row<S: AsRef<str>>(row: &[S], columns: &[Option<usize>]) -> Row {
+    let get = |k: usize| -> String {
+        columns
+            .get(k)
+            .copied()
+            .flatten()
+            .and_then(|c| row.get(c))
+            .map(|v| v.as_ref().trim().to_owned())
+            .unwrap_or_default()
+    };
+    let id = get(0);
+    if id.is_empty() {
+        return if row.iter().all(|v| v.as_ref().trim().is_empty()) {
+            Row::Blank
+        } else {
+            Row::EmptyId
+        };
+    }
+    if id.len() > 200 {
+        return Row::LongId;
+    }
+    let record = PersonRecord {
+        record_id: id,
+        given_name: get(1),
+        family_name: get(2),
+        patronymic: get(3),
+        birth_date: get(4),
+        age: get(5),
+        sex: get(6),
+        residence: get(7),
+    };
+    Row::Record {
+        bad_date: !record.birth_date.is_empty() && PartialDate::parse(&record.birth_date).is_none(),
+        bad_age: !record.age.is_empty() && parse_age(&record.age).is_none(),
+        record,
+    }
+}
+
 /// Deduplicates a parsed list: `headers` are the header row, `rows` the data rows.
 ///
 /// # Errors
 /// [`DedupeError`] naming the row for a missing or duplicated `record_id`; nothing else stops a
 /// run: unreadable dates and ages are treated as missing and reported as warnings.
-pub fn dedupe<R: AsRef<[S]>, S: AsRef<str>>(
+pub fn dedupe<R: AsRef<[S]> + Sync, S: AsRef<str> + Sync>(
     headers: &[String],
     rows: impl IntoIterator<Item = R>,
     options: &DedupeOptions,
@@ -108,89 +161,80 @@ pub fn dedupe<R: AsRef<[S]>, S: AsRef<str>>(
         .collect();
     let position = |aliases: &[&str]| aliases.iter().find_map(|a| normalised.iter().position(|h| h == a));
     let columns: Vec<Option<usize>> = COLUMNS.iter().map(|(_, aliases)| position(aliases)).collect();
-    let Some(Some(id_column)) = columns.first().copied() else {
+    if columns.first().copied().flatten().is_none() {
         return Err(DedupeError::NoIdColumn(headers.join(", ")));
-    };
+    }
     let mut linker = Linker::new(options.params.clone());
-    // Records are indexed a batch at a time (the same index as one call with all of them), so that
-    // the rows as read need not all be held twice.
+    let workers = crate::linker::threads();
+    // Rows are read and indexed a batch at a time (the same index as one call with all of them), so
+    // that the rows as read need not all be held twice; each batch's rows are read on all threads,
+    // and their ids and warnings then checked in order.
+    let mut rows = rows.into_iter();
+    let mut batch: Vec<R> = Vec::with_capacity(INSERT_BATCH);
     let mut records = Vec::with_capacity(INSERT_BATCH);
     let mut record_count = 0;
-    let rows = rows.into_iter();
-    let mut first_row: HashMap<String, usize> = HashMap::with_capacity(rows.size_hint().0.min(1 << 24));
+    let mut row_count = 0;
+    let mut first_row: FastMap<String, usize> = FastMap::default();
+    first_row.reserve(rows.size_hint().0.min(1 << 24));
     let mut warnings = Vec::new();
     let mut warning_count = 0;
-    for (i, row) in rows.enumerate() {
-        let row_number = i + 2;
-        let row = row.as_ref();
-        let get = |k: usize| -> String {
-            columns
-                .get(k)
-                .copied()
-                .flatten()
-                .and_then(|c| row.get(c))
-                .map(|v| v.as_ref().trim().to_owned())
-                .unwrap_or_default()
-        };
-        let id = row
-            .get(id_column)
-            .map(|v| v.as_ref().trim().to_owned())
-            .unwrap_or_default();
-        if id.is_empty() {
-            if row.iter().all(|v| v.as_ref().trim().is_empty()) {
-                continue; // a blank line
+    loop {
+        batch.clear();
+        batch.extend(rows.by_ref().take(INSERT_BATCH));
+        if batch.is_empty() {
+            break;
+        }
+        let read = map_chunks(&batch, workers, |part| {
+            part.iter()
+                .map(|row| read_row(row.as_ref(), &columns))
+                .collect::<Vec<_>>()
+        });
+        for row in read.into_iter().flatten() {
+            row_count += 1;
+            let row_number = row_count + 1;
+            let (record, bad_date, bad_age) = match row {
+                Row::Blank => continue,
+                Row::EmptyId => return Err(DedupeError::EmptyId { row: row_number }),
+                Row::LongId => return Err(DedupeError::LongId { row: row_number }),
+                Row::Record {
+                    record,
+                    bad_date,
+                    bad_age,
+                } => (record, bad_date, bad_age),
+            };
+            if let Some(&first) = first_row.get(&record.record_id) {
+                return Err(DedupeError::DuplicateId {
+                    row: row_number,
+                    id: record.record_id,
+                    first,
+                });
             }
-            return Err(DedupeError::EmptyId { row: row_number });
-        }
-        if id.len() > 200 {
-            return Err(DedupeError::LongId { row: row_number });
-        }
-        if let Some(&first) = first_row.get(&id) {
-            return Err(DedupeError::DuplicateId {
-                row: row_number,
-                id,
-                first,
-            });
-        }
-        first_row.insert(id.clone(), row_number);
-        let record = PersonRecord {
-            record_id: id,
-            given_name: get(1),
-            family_name: get(2),
-            patronymic: get(3),
-            birth_date: get(4),
-            age: get(5),
-            sex: get(6),
-            residence: get(7),
-        };
-        let mut warn = |text: String| {
-            warning_count += 1;
-            if warnings.len() < 100 {
-                warnings.push(text);
+            first_row.insert(record.record_id.clone(), row_number);
+            let mut warn = |text: String| {
+                warning_count += 1;
+                if warnings.len() < 100 {
+                    warnings.push(text);
+                }
+            };
+            if bad_date {
+                warn(format!(
+                    "row {row_number}: birth_date {:?} is not a date; ignored",
+                    clip(&record.birth_date)
+                ));
             }
-        };
-        if !record.birth_date.is_empty() && PartialDate::parse(&record.birth_date).is_none() {
-            warn(format!(
-                "row {row_number}: birth_date {:?} is not a date; ignored",
-                clip(&record.birth_date)
-            ));
+            if bad_age {
+                warn(format!(
+                    "row {row_number}: age {:?} is not an age; ignored",
+                    clip(&record.age)
+                ));
+            }
+            records.push(record);
         }
-        if !record.age.is_empty() && parse_age(&record.age).is_none() {
-            warn(format!(
-                "row {row_number}: age {:?} is not an age; ignored",
-                clip(&record.age)
-            ));
-        }
-        records.push(record);
-        if records.len() == INSERT_BATCH {
-            linker.insert(&records);
-            record_count += records.len();
-            records.clear();
-        }
+        linker.insert(&records);
+        record_count += records.len();
+        records.clear();
     }
-    linker.insert(&records);
-    record_count += records.len();
-    drop(records);
+    drop((batch, records));
     if options.estimate {
         linker.estimate(options.seed);
     }
@@ -331,6 +375,51 @@ mod tests {
             &DedupeOptions::default(),
         );
         assert!(matches!(none, Err(DedupeError::NoIdColumn(_))));
+    }
+
+    #[test]
+    fn rows_are_numbered_across_blank_lines_and_batches() {
+        let headers = strings(&["record_id", "birth_date"]);
+        // Row 2 is blank; row k + 3 holds record `r{k}`; the rows span two batches.
+        let n = INSERT_BATCH + 10;
+        let rows = |extra: Vec<Vec<String>>| {
+            std::iter::once(strings(&["", ""]))
+                .chain((0..n).map(|k| vec![format!("r{k}"), String::new()]))
+                .chain(extra)
+                .collect::<Vec<_>>()
+        };
+        let dup = dedupe(&headers, rows(vec![strings(&["r5", ""])]), &DedupeOptions::default());
+        assert_eq!(
+            dup.err(),
+            Some(DedupeError::DuplicateId {
+                row: n + 3,
+                id: "r5".into(),
+                first: 8
+            })
+        );
+        let long = dedupe(
+            &headers,
+            rows(vec![strings(&["x", ""]), vec!["y".repeat(201), String::new()]]),
+            &DedupeOptions::default(),
+        );
+        assert_eq!(long.err(), Some(DedupeError::LongId { row: n + 4 }));
+        let mut late_warnings = rows(vec![strings(&["x", "soon"]), strings(&["y", "0000-00-00"])]);
+        if let Some(row) = late_warnings.get_mut(3) {
+            row[1] = "yesterday".to_owned();
+        }
+        let out = dedupe(&headers, late_warnings, &DedupeOptions::default());
+        let warned: Vec<String> = out
+            .map(|o| {
+                o.warnings
+                    .iter()
+                    .map(|w| w.split(':').next().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(
+            warned,
+            ["row 5".to_owned(), format!("row {}", n + 3), format!("row {}", n + 4)]
+        );
     }
 
     #[test]

@@ -54,7 +54,10 @@ impl Hasher for FxHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves the low bits depending on the low bits of the input alone, and the
+        // table picks buckets by the low bits: the rotation brings the well-mixed high bits down
+        // (keys that differ only in their last bytes, such as record ids, would collide otherwise).
+        self.0.rotate_left(26)
     }
 }
 

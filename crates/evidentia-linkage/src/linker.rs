@@ -82,7 +82,8 @@ pub struct Linker {
     preparers: Vec<Preparer<'static>>,
 }
 
-fn threads() -> usize {
+/// Threads the linker works on: the processor's cores, at most 8.
+pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8)
 }
 
