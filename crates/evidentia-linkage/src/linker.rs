@@ -1,8 +1,9 @@
 //! Linking: an index of prepared records that new records are linked against, and the clusters.
 //!
 //! A full run and an incremental one are the same code: [`Linker::add`] indexes a batch, compares
-//! each new record with the records that share a valid blocking key, keeps the pairs at or above
-//! the threshold, and re-clusters only the connected components the batch touched. Which pairs
+//! each new record with the records that share a valid blocking key (right after
+//! [`Linker::estimate`], which lists those pairs anyway, the pairs it listed), keeps the pairs at or
+//! above the threshold, and re-clusters only the connected components the batch touched. Which pairs
 //! are linked is a function of the final set of records alone (a pair is linked when it shares a
 //! key whose block is within the cap, and its weight clears the threshold); when a batch makes a
 //! block exceed the cap, links that depended on that block alone are removed. Clustering is a
@@ -17,6 +18,7 @@ use crate::blocks::Blocks;
 use crate::cluster::split_component;
 use crate::compare::Levels;
 use crate::key::NameGroups;
+use crate::parallel::map_chunks;
 use crate::params::{NameShares, Parameters, Scored, Scorer};
 use crate::record::{PersonRecord, Prepared, Preparer};
 
@@ -561,29 +563,20 @@ impl Linker {
 
     /// Level patterns of `pairs` and how often each occurs, scored on all threads.
     fn level_counts(&self, pairs: &[(u32, u32)]) -> HashMap<Levels, u64> {
-        let chunk = pairs.len().div_ceil(self.threads.max(1)).max(1);
-        let parts: Vec<HashMap<Levels, u64>> = std::thread::scope(|s| {
-            let handles: Vec<_> = pairs
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        let mut counts: HashMap<Levels, u64> = HashMap::new();
-                        let mut ends: Vec<u32> = Vec::new();
-                        for batch in part.chunks(32) {
-                            ends.clear();
-                            ends.extend(batch.iter().flat_map(|&(a, b)| [a, b]));
-                            self.touch(&ends);
-                            for &(a, b) in batch {
-                                if let Some(scored) = self.score_indices(a, b) {
-                                    *counts.entry(scored.levels).or_default() += 1;
-                                }
-                            }
-                        }
-                        counts
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        let parts = map_chunks(pairs, self.threads, |part| {
+            let mut counts: HashMap<Levels, u64> = HashMap::new();
+            let mut ends: Vec<u32> = Vec::new();
+            for batch in part.chunks(32) {
+                ends.clear();
+                ends.extend(batch.iter().flat_map(|&(a, b)| [a, b]));
+                self.touch(&ends);
+                for &(a, b) in batch {
+                    if let Some(scored) = self.score_indices(a, b) {
+                        *counts.entry(scored.levels).or_default() += 1;
+                    }
+                }
+            }
+            counts
         });
         let mut total: HashMap<Levels, u64> = HashMap::new();
         for part in parts {
