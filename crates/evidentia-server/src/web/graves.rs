@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::api::records;
 use crate::errors::ApiResult;
 
-const FILTERS: &[&str] = &["status", "cursor"];
+const FILTERS: &[&str] = &["q", "status", "cursor"];
 const STATUSES: [&str; 5] = ["reported", "secured", "exhumation_planned", "exhumed", "closed"];
 
 pub struct SiteRow {
@@ -33,6 +33,7 @@ pub struct SiteRow {
 #[template(path = "grave_sites.html")]
 struct ListPage {
     c: Chrome,
+    q: String,
     statuses: Vec<Choice>,
     rows: Vec<SiteRow>,
     total: u64,
@@ -47,6 +48,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQue
     let query = clean_query(raw.as_deref(), FILTERS);
     let mut page = ListPage {
         c: ctx.chrome(lang.t("graves.title"), "missing"),
+        q: param(&query, "q"),
         statuses: choices(
             STATUSES.map(|s| (s, lang.t(&format!("grave_status.{s}")).to_owned())),
             &[param(&query, "status")],

@@ -24,7 +24,7 @@ use crate::AppState;
 use crate::api::{missing, records};
 use crate::errors::{ApiError, ApiResult};
 
-const FILTERS: &[&str] = &["status", "cursor"];
+const FILTERS: &[&str] = &["q", "status", "cursor"];
 const STATUSES: [&str; 3] = ["unidentified", "candidate_match", "identified"];
 const METHODS: [&str; 6] = ["dna", "dental", "fingerprints", "visual", "circumstantial", "other"];
 /// The particulars compared, in the order of the DVI forms.
@@ -73,6 +73,7 @@ pub struct RemainsRow {
 #[template(path = "remains_list.html")]
 struct ListPage {
     c: Chrome,
+    q: String,
     statuses: Vec<Choice>,
     rows: Vec<RemainsRow>,
     total: u64,
@@ -87,6 +88,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQue
     let query = clean_query(raw.as_deref(), FILTERS);
     let mut page = ListPage {
         c: ctx.chrome(lang.t("remains.title"), "missing"),
+        q: param(&query, "q"),
         statuses: choices(
             STATUSES.map(|s| (s, lang.t(&format!("remains_status.{s}")).to_owned())),
             &[param(&query, "status")],

@@ -671,3 +671,65 @@ async fn grave_sites_show_their_exhumations_and_recovery_logs_to_those_who_may_s
     let (status, _) = page(&app, "/grave-sites", None).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn remains_and_grave_sites_are_searched_by_text_in_any_script_among_what_the_reader_may_see() {
+    let app = TestApp::start().await;
+    let (_, _, remains) = case_and_remains(&app).await;
+    let secret = app
+        .create(
+            "/api/v1/remains",
+            json!({"case_number": "PM-CONFIDENTIAL", "classification": "confidential",
+                   "post_mortem": {"marks": "tattoo of an anchor"}}),
+        )
+        .await;
+    let site = app
+        .create(
+            "/api/v1/grave-sites",
+            json!({"name": "Березовий яр", "type": "individual", "setting": "buried", "classification": "restricted",
+                   "location": {"place_name": "Березівка"}}),
+        )
+        .await;
+    let remains_href = format!("href=\"/remains/{remains}\"");
+    let secret_href = format!("href=\"/remains/{}\"", id(&secret));
+    let site_href = format!("href=\"/grave-sites/{}\"", id(&site));
+    let none = "No remains match.";
+
+    // By the particulars and by the case number; the search box keeps what was asked.
+    for q in ["raincoat", "pm-orange"] {
+        let (status, html) = page(&app, &format!("/remains?q={q}"), Some("viewer")).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains(&remains_href) && !html.contains(&secret_href),
+            "{q}: {html}"
+        );
+        assert!(
+            html.contains(&format!("name=\"q\" type=\"search\" value=\"{q}\"")),
+            "{html}"
+        );
+    }
+    // Words found only in what the reader may not see find nothing, and the count says so.
+    let (_, html) = page(&app, "/remains?q=anchor", Some("viewer")).await;
+    assert!(html.contains(none) && !html.contains("PM-CONFIDENTIAL"), "{html}");
+    let (_, html) = page(&app, "/remains?q=anchor", Some("investigator")).await;
+    assert!(html.contains(&secret_href) && !html.contains(&remains_href), "{html}");
+    let (_, html) = page(&app, "/remains?q=raincoat", Some("outsider")).await;
+    assert!(html.contains(none) && !html.contains("PM-ORANGE"), "{html}");
+    // With the status filter too.
+    let (_, html) = page(&app, "/remains?q=raincoat&status=identified", Some("viewer")).await;
+    assert!(html.contains(none), "{html}");
+
+    // A Cyrillic name found by its Latin spelling, and the other way round.
+    for q in ["Berezovyi", "Березовий", "berezivka"] {
+        let (status, html) = page(&app, &format!("/grave-sites?q={q}"), Some("viewer")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&site_href), "{q}: {html}");
+        let (_, html) = page(&app, &format!("/grave-sites?q={q}"), Some("outsider")).await;
+        assert!(!html.contains(&site_href) && !html.contains("Березовий яр"), "{q}: {html}");
+    }
+    let (_, html) = page(&app, "/grave-sites?q=raincoat", Some("viewer")).await;
+    assert!(
+        !html.contains(&site_href) && html.contains("No grave site matches."),
+        "{html}"
+    );
+}
