@@ -21,8 +21,6 @@ use crate::AppState;
 use crate::api::{params, records};
 use crate::errors::{ApiError, ApiResult};
 
-/// Rows per page of the staff list.
-const PAGE_SIZE: u32 = 25;
 /// Most persons and evidence items shown on an incident page.
 const MOST_LINKED: u32 = 200;
 /// The list's filters, as query parameters.
@@ -107,7 +105,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQue
     let query = clean_query(raw.as_deref(), FILTERS);
     let f = filters(&state, &ctx, &query);
     let c = ctx.chrome(ctx.lang.t("incidents.title"), "incidents");
-    let mut q = match filtered_query(&state, &ctx, ctx.caller.viewer.clone(), &query) {
+    let q = match filtered_query(&state, &ctx, ctx.caller.viewer.clone(), &query) {
         Ok(q) => q,
         Err(errors) => {
             let page = ListPage {
@@ -121,21 +119,19 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQue
             return super::html(StatusCode::BAD_REQUEST, &page);
         }
     };
-    q.limit = PAGE_SIZE;
-    let total = state.store.count(&q).await?;
-    let page_of = records::page(&state, &ctx.caller, &q).await?;
-    let (records, next) = (page_of.items, page_of.next.map(crate::api::params::encode_cursor));
+    let found = super::listing::listing_of(&state, &ctx, q, &query, "/incidents").await?;
     let vocabularies = state.vocabularies();
     let page = ListPage {
         c,
         f,
         errors: Errors::default(),
-        rows: records
+        rows: found
+            .items
             .iter()
             .map(|r| incident_row(r, ctx.lang, &vocabularies, "/incidents"))
             .collect(),
-        total,
-        next: next.map(|cursor| format!("/incidents?{}", view::with_cursor(&query, &cursor))),
+        total: found.total,
+        next: found.next,
     };
     super::html(StatusCode::OK, &page)
 }

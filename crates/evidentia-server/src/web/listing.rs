@@ -2,7 +2,7 @@
 //! match, the page the reader may see, and the link to the next page.
 
 use evidentia_model::RecordKind;
-use evidentia_store::StoredRecord;
+use evidentia_store::{ListQuery, StoredRecord};
 
 use super::chrome::Ctx;
 use super::view;
@@ -31,19 +31,23 @@ pub async fn listing(
     path: &str,
 ) -> ApiResult<Option<Listing>> {
     let vocabularies = state.vocabularies();
-    let Ok((mut q, _)) = params::list_query(Some(kind), ctx.caller.viewer.clone(), Some(query), &vocabularies, &[])
-    else {
+    let Ok((q, _)) = params::list_query(Some(kind), ctx.caller.viewer.clone(), Some(query), &vocabularies, &[]) else {
         return Ok(None);
     };
+    Ok(Some(listing_of(state, ctx, q, query, path).await?))
+}
+
+/// The page `q` (read from the cleaned `query`) selects, as `path` lists it.
+pub async fn listing_of(state: &AppState, ctx: &Ctx, mut q: ListQuery, query: &str, path: &str) -> ApiResult<Listing> {
     q.limit = PAGE_SIZE;
     let total = state.store.count(&q).await?;
     let page = records::page(state, &ctx.caller, &q).await?;
     let next = page
         .next
         .map(|cursor| format!("{path}?{}", view::with_cursor(query, &params::encode_cursor(cursor))));
-    Ok(Some(Listing {
+    Ok(Listing {
         total,
         items: page.items,
         next,
-    }))
+    })
 }

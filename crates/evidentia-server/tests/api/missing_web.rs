@@ -725,7 +725,10 @@ async fn remains_and_grave_sites_are_searched_by_text_in_any_script_among_what_t
         assert_eq!(status, 200);
         assert!(html.contains(&site_href), "{q}: {html}");
         let (_, html) = page(&app, &format!("/grave-sites?q={q}"), Some("outsider")).await;
-        assert!(!html.contains(&site_href) && !html.contains("Березовий яр"), "{q}: {html}");
+        assert!(
+            !html.contains(&site_href) && !html.contains("Березовий яр"),
+            "{q}: {html}"
+        );
     }
     let (_, html) = page(&app, "/grave-sites?q=raincoat", Some("viewer")).await;
     assert!(
