@@ -284,11 +284,11 @@ impl Linker {
             self.for_each_candidate(r, keys, |c| candidates.push(c));
             self.touch(&candidates);
             for &c in &candidates {
-                let (Some(pc), Some(sc)) = (self.prepared.get(c as usize), self.shares.get(c as usize)) else {
+                let Some(earlier) = self.scorable(c) else {
                     continue;
                 };
                 compared += 1;
-                if let Some(scored) = self.scorer.score_reaching((pc, sc), (pr, sr), self.params.threshold) {
+                if let Some(scored) = self.scorer.score_reaching(earlier, (pr, sr), self.params.threshold) {
                     edges.push((c, as_index(r), scored.weight as f32));
                 }
             }
@@ -307,16 +307,11 @@ impl Linker {
                 earlier.extend(batch.iter().map(|&(c, _)| c));
                 self.touch(&earlier);
                 for &(c, r) in batch {
-                    let (Some(pc), Some(sc), Some(pr), Some(sr)) = (
-                        self.prepared.get(c as usize),
-                        self.shares.get(c as usize),
-                        self.prepared.get(r as usize),
-                        self.shares.get(r as usize),
-                    ) else {
+                    let (Some(earlier), Some(later)) = (self.scorable(c), self.scorable(r)) else {
                         continue;
                     };
                     compared += 1;
-                    if let Some(scored) = self.scorer.score_reaching((pc, sc), (pr, sr), self.params.threshold) {
+                    if let Some(scored) = self.scorer.score_reaching(earlier, later, self.params.threshold) {
                         edges.push((c, r, scored.weight as f32));
                     }
                 }
@@ -488,16 +483,13 @@ impl Linker {
         self.score_indices(a, b).map_or(f64::NEG_INFINITY, |s| s.weight)
     }
 
+    /// What scoring reads of record `i`: its prepared fields and its name shares.
+    fn scorable(&self, i: u32) -> Option<(&Prepared, &NameShares)> {
+        self.prepared.get(i as usize).zip(self.shares.get(i as usize))
+    }
+
     fn score_indices(&self, a: u32, b: u32) -> Option<Scored> {
-        let (Some(pa), Some(pb), Some(sa), Some(sb)) = (
-            self.prepared.get(a as usize),
-            self.prepared.get(b as usize),
-            self.shares.get(a as usize),
-            self.shares.get(b as usize),
-        ) else {
-            return None;
-        };
-        Some(self.scorer.score((pa, sa), (pb, sb)))
+        Some(self.scorer.score(self.scorable(a)?, self.scorable(b)?))
     }
 
     /// `(record_id, cluster_id)` of every record, in insertion order; the cluster id is the smallest

@@ -180,6 +180,16 @@ async fn case_and_remains(app: &TestApp) -> (String, String, String) {
     (id(&person), id(&case), id(&remains))
 }
 
+/// Remains only investigators may see: case number `PM-CONFIDENTIAL`, marked "tattoo of an anchor".
+async fn confidential_remains(app: &TestApp) -> Value {
+    app.create(
+        "/api/v1/remains",
+        json!({"case_number": "PM-CONFIDENTIAL", "classification": "confidential",
+               "post_mortem": {"marks": "tattoo of an anchor"}}),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn remains_are_compared_with_a_case_and_identified_from_the_web() {
     let app = TestApp::start().await;
@@ -354,13 +364,7 @@ async fn the_new_pages_hide_what_the_reader_may_not_see() {
                    "post_mortem": {"clothing": "blue scarf"}}),
         )
         .await;
-    let secret = app
-        .create(
-            "/api/v1/remains",
-            json!({"case_number": "PM-CONFIDENTIAL", "classification": "confidential",
-                   "post_mortem": {"marks": "tattoo of an anchor"}}),
-        )
-        .await;
+    let secret = confidential_remains(&app).await;
     let (pending, _) = pending_case(&app, "Myroslava", "Taken from the checkpoint queue.").await;
 
     // Another organisation: the restricted remains and cases are not found, not listed, and a
@@ -676,13 +680,7 @@ async fn grave_sites_show_their_exhumations_and_recovery_logs_to_those_who_may_s
 async fn remains_and_grave_sites_are_searched_by_text_in_any_script_among_what_the_reader_may_see() {
     let app = TestApp::start().await;
     let (_, _, remains) = case_and_remains(&app).await;
-    let secret = app
-        .create(
-            "/api/v1/remains",
-            json!({"case_number": "PM-CONFIDENTIAL", "classification": "confidential",
-                   "post_mortem": {"marks": "tattoo of an anchor"}}),
-        )
-        .await;
+    let secret = confidential_remains(&app).await;
     let site = app
         .create(
             "/api/v1/grave-sites",
