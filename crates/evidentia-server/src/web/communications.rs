@@ -284,7 +284,7 @@ async fn detail(
 ) -> ApiResult<DetailPage> {
     let lang = ctx.lang;
     let b = &r.body;
-    let mut fields = Vec::new();
+    let mut fields = view::Fields::new(lang);
     let recipient = name_of(state, ctx, RecordKind::Recipient, &text(b, "recipient_id"), "name").await?;
     for (key, value) in [
         ("communications.recipient", recipient),
@@ -317,9 +317,7 @@ async fn detail(
                 .to_owned(),
         ),
     ] {
-        if !value.is_empty() {
-            fields.push((lang.t(key).to_owned(), value));
-        }
+        fields.add(key, value);
     }
     for id in b["incident_ids"].as_array().into_iter().flatten() {
         let title = name_of(
@@ -330,9 +328,7 @@ async fn detail(
             "title",
         )
         .await?;
-        if !title.is_empty() {
-            fields.push((lang.t("communication_form.incidents").to_owned(), title));
-        }
+        fields.add("communication_form.incidents", title);
     }
     let status = text(b, "status");
     let responses = b["responses"]
@@ -368,7 +364,7 @@ async fn detail(
     Ok(DetailPage {
         c: ctx.chrome(text(b, "subject"), "communications"),
         id: id.to_string(),
-        fields,
+        fields: fields.into_vec(),
         draft,
         sent,
         may_write,

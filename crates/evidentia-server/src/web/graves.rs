@@ -118,29 +118,24 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     let r = records::read(&state, &ctx.caller, RecordKind::GraveSite, id).await?;
     let lang = ctx.lang;
     let b = &r.body;
-    let mut fields = Vec::new();
-    let mut add = |key: &str, value: String| {
-        if !value.is_empty() {
-            fields.push((lang.t(key).to_owned(), value));
-        }
-    };
-    add(
+    let mut fields = view::Fields::new(lang);
+    fields.add(
         "graves.status",
         lang.t(&format!("grave_status.{}", text(b, "status"))).to_owned(),
     );
-    add(
+    fields.add(
         "graves.kind",
         lang.t(&format!("grave_kind.{}", text(b, "type"))).to_owned(),
     );
     let setting = text(b, "setting");
     if !setting.is_empty() {
-        add("graves.setting", lang.t(&format!("grave_setting.{setting}")).to_owned());
+        fields.add("graves.setting", lang.t(&format!("grave_setting.{setting}")).to_owned());
     }
-    add("graves.place", view::place(b));
-    add("graves.description", text(b, "description"));
-    add("graves.discovered_at", view::partial_date(lang, &b["discovered_at"]));
-    add("graves.discovered_by", text(b, "discovered_by"));
-    add("graves.protection", text(b, "protection"));
+    fields.add("graves.place", view::place(b));
+    fields.add("graves.description", text(b, "description"));
+    fields.add("graves.discovered_at", view::partial_date(lang, &b["discovered_at"]));
+    fields.add("graves.discovered_by", text(b, "discovered_by"));
+    fields.add("graves.protection", text(b, "protection"));
     let hazards = b["hazards"]
         .as_array()
         .map(|hs| {
@@ -151,17 +146,17 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
                 .join(", ")
         })
         .unwrap_or_default();
-    add("graves.hazards", hazards);
+    fields.add("graves.hazards", hazards);
     for field in ["estimated_individuals", "minimum_individuals"] {
-        add(
+        fields.add(
             &format!("graves.{field}"),
             b[field].as_u64().map(|n| n.to_string()).unwrap_or_default(),
         );
     }
     if b["commingled"].as_bool() == Some(true) {
-        add("graves.commingled", lang.t("graves.yes").to_owned());
+        fields.add("graves.commingled", lang.t("graves.yes").to_owned());
     }
-    add(
+    fields.add(
         "record.classification",
         lang.t(&format!("classification.{}", r.meta.classification.as_str()))
             .to_owned(),
@@ -181,16 +176,14 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     let mut exhumations = Vec::new();
     for ex in linked(&state, &ctx.caller, RecordKind::Exhumation, "grave_site_id", id).await? {
         let e = &ex.body;
-        let mut fields = Vec::new();
+        let mut fields = view::Fields::new(lang);
         for (key, value) in [
             ("graves.team", text(e, "team")),
             ("graves.started_at", view::partial_date(lang, &e["started_at"])),
             ("graves.ended_at", view::partial_date(lang, &e["ended_at"])),
             ("graves.notes", text(e, "notes")),
         ] {
-            if !value.is_empty() {
-                fields.push((lang.t(key).to_owned(), value));
-            }
+            fields.add(key, value);
         }
         let mut log = Vec::new();
         for item in e["recovery_log"].as_array().map(Vec::as_slice).unwrap_or_default() {
@@ -218,11 +211,14 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
                     .unwrap_or_default(),
             });
         }
-        exhumations.push(ExhumationView { fields, log });
+        exhumations.push(ExhumationView {
+            fields: fields.into_vec(),
+            log,
+        });
     }
     let page = SitePage {
         c: ctx.chrome(text(b, "name"), "missing"),
-        fields,
+        fields: fields.into_vec(),
         remains,
         exhumations,
         history: versions(&state, &ctx, RecordKind::GraveSite, id).await?,

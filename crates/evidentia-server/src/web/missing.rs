@@ -140,29 +140,24 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     let r = records::read(&state, &ctx.caller, RecordKind::MissingCase, id).await?;
     let lang = ctx.lang;
     let b = &r.body;
-    let mut fields = Vec::new();
-    let mut add = |key: &str, value: String| {
-        if !value.is_empty() {
-            fields.push((lang.t(key).to_owned(), value));
-        }
-    };
-    add(
+    let mut fields = view::Fields::new(lang);
+    fields.add(
         "missing.status",
         lang.t(&format!("missing_status.{}", text(b, "status"))).to_owned(),
     );
     let moderation = text(b, "moderation");
     if !moderation.is_empty() {
-        add(
+        fields.add(
             "missing.moderation",
             lang.t(&format!("moderation.{moderation}")).to_owned(),
         );
     }
-    add("missing.last_seen", view::period(lang, &b["last_seen"]["period"]));
-    add("missing.place", text(&b["last_seen"]["place"], "place_name"));
-    add("missing.circumstances", text(b, "circumstances"));
+    fields.add("missing.last_seen", view::period(lang, &b["last_seen"]["period"]));
+    fields.add("missing.place", text(&b["last_seen"]["place"], "place_name"));
+    fields.add("missing.circumstances", text(b, "circumstances"));
     let am = &b["ante_mortem"];
     for field in ["clothing", "effects", "marks", "dental", "medical"] {
-        add(&format!("missing.am_{field}"), text(am, field));
+        fields.add(&format!("missing.am_{field}"), text(am, field));
     }
     let reporter = ["name", "relation", "contact"]
         .iter()
@@ -170,9 +165,9 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(", ");
-    add("missing.reported_by", reporter);
-    add("missing.reported_at", view::partial_date(lang, &b["reported_at"]));
-    add(
+    fields.add("missing.reported_by", reporter);
+    fields.add("missing.reported_at", view::partial_date(lang, &b["reported_at"]));
+    fields.add(
         "record.classification",
         lang.t(&format!("classification.{}", r.meta.classification.as_str()))
             .to_owned(),
@@ -218,7 +213,7 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         pending: moderation == "pending",
         person,
         person_href,
-        fields,
+        fields: fields.into_vec(),
         candidates,
         history: versions(&state, &ctx, RecordKind::MissingCase, id).await?,
     };

@@ -161,14 +161,9 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     let r = records::read(&state, &ctx.caller, RecordKind::Person, id).await?;
     let lang = ctx.lang;
     let b = &r.body;
-    let mut fields = Vec::new();
-    let mut add = |key: &str, value: String| {
-        if !value.is_empty() {
-            fields.push((lang.t(key).to_owned(), value));
-        }
-    };
-    add("person.name_original", text(b, "name_original"));
-    add("person.sex", {
+    let mut fields = view::Fields::new(lang);
+    fields.add("person.name_original", text(b, "name_original"));
+    fields.add("person.sex", {
         let s = text(b, "sex");
         if s.is_empty() {
             s
@@ -176,19 +171,19 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
             lang.t(&format!("sex.{s}")).to_owned()
         }
     });
-    add("person.birth_date", view::partial_date(lang, &b["birth_date"]));
-    add("person.residence", text(b, "residence"));
-    add(
+    fields.add("person.birth_date", view::partial_date(lang, &b["birth_date"]));
+    fields.add("person.residence", text(b, "residence"));
+    fields.add(
         "person.status",
         lang.t(&format!("person_status.{}", text(b, "status"))).to_owned(),
     );
-    add("person.death_date", view::partial_date(lang, &b["death_date"]));
-    add(
+    fields.add("person.death_date", view::partial_date(lang, &b["death_date"]));
+    fields.add(
         "person.civilian",
         lang.t(&format!("civilian.{}", text(b, "civilian"))).to_owned(),
     );
-    add("person.contacts", text(b, "contacts"));
-    add(
+    fields.add("person.contacts", text(b, "contacts"));
+    fields.add(
         "record.classification",
         lang.t(&format!("classification.{}", r.meta.classification.as_str()))
             .to_owned(),
@@ -222,7 +217,7 @@ pub async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
         c: ctx.chrome(name.clone(), "persons"),
         id: id.to_string(),
         name,
-        fields,
+        fields: fields.into_vec(),
         incidents,
         history: versions(&state, &ctx, RecordKind::Person, id).await?,
         may_write: ctx.caller.viewer.may_write(r.meta.organisation_id),

@@ -170,22 +170,17 @@ async fn render(
     let r = records::read(state, &ctx.caller, RecordKind::Remains, id).await?;
     let lang = ctx.lang;
     let b = &r.body;
-    let mut fields = Vec::new();
-    let mut add = |key: &str, value: String| {
-        if !value.is_empty() {
-            fields.push((lang.t(key).to_owned(), value));
-        }
-    };
+    let mut fields = view::Fields::new(lang);
     let status = text(b, "status");
-    add("remains.status", lang.t(&format!("remains_status.{status}")).to_owned());
+    fields.add("remains.status", lang.t(&format!("remains_status.{status}")).to_owned());
     let sex = text(b, "sex_estimate");
     if !sex.is_empty() {
-        add("remains.sex_estimate", lang.t(&format!("sex.{sex}")).to_owned());
+        fields.add("remains.sex_estimate", lang.t(&format!("sex.{sex}")).to_owned());
     }
     if let (Some(min), Some(max)) = (b["age_range"]["min"].as_u64(), b["age_range"]["max"].as_u64()) {
-        add("remains.age_range", format!("{min}–{max}"));
+        fields.add("remains.age_range", format!("{min}–{max}"));
     }
-    add("remains.recovered_at", view::partial_date(lang, &b["recovered_at"]));
+    fields.add("remains.recovered_at", view::partial_date(lang, &b["recovered_at"]));
     let grave_site = visible(state, ctx, RecordKind::GraveSite, uuid_at(b, "grave_site_id"))
         .await?
         .map(|site| (format!("/grave-sites/{}", site.meta.id), text(&site.body, "name")))
@@ -196,7 +191,7 @@ async fn render(
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(", ");
-        add(
+        fields.add(
             "remains.exhumation",
             if label.is_empty() {
                 lang.t("remains.exhumation").to_owned()
@@ -208,18 +203,18 @@ async fn render(
     let identification = &b["identification"];
     if identification.is_object() {
         let method = text(identification, "method");
-        add(
+        fields.add(
             "remains.method",
             lang.t(&format!("identification_method.{method}")).to_owned(),
         );
-        add("remains.confirmed_by", text(identification, "confirmed_by"));
-        add(
+        fields.add("remains.confirmed_by", text(identification, "confirmed_by"));
+        fields.add(
             "remains.confirmed_at",
             view::partial_date(lang, &identification["confirmed_at"]),
         );
-        add("remains.notes", text(identification, "notes"));
+        fields.add("remains.notes", text(identification, "notes"));
     }
-    add(
+    fields.add(
         "record.classification",
         lang.t(&format!("classification.{}", r.meta.classification.as_str()))
             .to_owned(),
@@ -272,7 +267,7 @@ async fn render(
             "missing",
         ),
         id: id.to_string(),
-        fields,
+        fields: fields.into_vec(),
         grave_site_href: grave_site.0,
         grave_site: grave_site.1,
         identified: status == "identified",

@@ -164,6 +164,29 @@ pub fn record_link(r: &StoredRecord, lang: Lang) -> RecordLink {
 
 /// Keeps only the named, non-empty parameters of a query string (a filter form sends every
 /// field, empty or not).
+/// A record's fields as a page lists them: the label of each and its value, empty values left out.
+pub struct Fields {
+    lang: Lang,
+    list: Vec<(String, String)>,
+}
+
+impl Fields {
+    pub fn new(lang: Lang) -> Fields {
+        Fields { lang, list: Vec::new() }
+    }
+
+    /// Adds `value` under the label of message `key`, unless it is empty.
+    pub fn add(&mut self, key: &str, value: String) {
+        if !value.is_empty() {
+            self.list.push((self.lang.t(key).to_owned(), value));
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<(String, String)> {
+        self.list
+    }
+}
+
 pub fn clean_query(raw: Option<&str>, allowed: &[&str]) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
